@@ -1,0 +1,19 @@
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from core.actors import actor_for_request
+from core.choices import Channel
+
+
+class IsActor(BasePermission):
+    """Any signed-in user or valid token may read; only actors with write rights may write.
+
+    Which objects they may read or write is decided by the selectors and services.
+    """
+
+    message = "This token or account may only read."
+
+    def has_permission(self, request, view) -> bool:
+        actor = actor_for_request(request, Channel.API)
+        if actor is None:
+            return False
+        return request.method in SAFE_METHODS or actor.can_write

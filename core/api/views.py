@@ -1,0 +1,104 @@
+"""The base of every API viewset: scoped querysets, ETags, and writes through services.
+
+Subclasses stay thin (NetBox style): a selector for `get_queryset`, a serializer, a
+filterset, and `perform_create` / `perform_update` / `perform_destroy` that call one service
+each and return what it returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+from rest_framework import mixins, status, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from core.actors import Actor, actor_for_request
+from core.choices import Channel
+from core.errors import PreconditionFailed
+
+
+def etag_for(data) -> str:
+    """A strong ETag from the representation itself, so it changes exactly when the JSON does."""
+    return '"' + hashlib.sha256(JSONRenderer().render(data)).hexdigest()[:32] + '"'
+
+
+def _etag_list(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+class ForgeGenericViewSet(viewsets.GenericViewSet):
+    @property
+    def actor(self) -> Actor:
+        return actor_for_request(self.request, Channel.API)
+
+    def representation(self, instance) -> dict:
+        return self.get_serializer(instance).data
+
+
+class ListRetrieveMixin(mixins.ListModelMixin):
+    def retrieve(self, request, *args, **kwargs):
+        data = self.representation(self.get_object())
+        etag = etag_for(data)
+        if etag in _etag_list(request.headers.get("If-None-Match", "")):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag})
+
+
+class WriteMixin:
+    """create / update / partial_update / destroy with If-Match checked under a row lock."""
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = self.perform_create(serializer)
+        data = self.representation(instance)
+        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(data)})
+
+    def update(self, request, *args, partial: bool = False, **kwargs):
+        with transaction.atomic():
+            instance = self._locked_current_instance()
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            instance = self.perform_update(serializer, instance)
+        data = self.representation(self.get_queryset().get(pk=instance.pk))
+        return Response(data, headers={"ETag": etag_for(data)})
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self._locked_current_instance()
+            self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _locked_current_instance(self):
+        """The object as this actor sees it, locked, after checking If-Match against it."""
+        instance = self.get_object()  # 404 when out of scope, before anything is locked
+        type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
+        instance = self.get_object()  # re-read now that no one else can change it
+        expected = self.request.headers.get("If-Match")
+        if expected and "*" not in _etag_list(expected):
+            if etag_for(self.representation(instance)) not in _etag_list(expected):
+                raise PreconditionFailed("The object changed since you read it; fetch it again and retry.")
+        return instance
+
+    def perform_create(self, serializer):
+        raise NotImplementedError
+
+    def perform_update(self, serializer, instance):
+        raise NotImplementedError
+
+    def perform_destroy(self, instance):
+        raise NotImplementedError
+
+
+class ReadOnlyViewSet(ListRetrieveMixin, ForgeGenericViewSet):
+    pass
+
+
+class ModelViewSet(WriteMixin, ListRetrieveMixin, ForgeGenericViewSet):
+    pass

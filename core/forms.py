@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+T = TypeVar("T")
+
+
+def call_service(form: forms.BaseForm, service: Callable[[], T]) -> T | None:
+    """Run a service for a valid form; its ValidationError lands on the form's fields.
+
+    Returns what the service returned, or None when it refused (the form then has errors
+    and the view re-renders it).
+    """
+    try:
+        return service()
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            form.add_error(None, exc)
+            return None
+        for field, errors in exc.error_dict.items():
+            # A rule about a field the form does not show is reported at the top.
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        return value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value

@@ -1,0 +1,61 @@
+import re
+import uuid
+
+from django.contrib.auth.views import redirect_to_login
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+# Paths reachable without a session: they authenticate otherwise (API tokens, secret
+# calendar URLs) or must answer to anyone (health checks, login).
+PUBLIC_PREFIXES = ("/login/", "/api/", "/healthz", "/static/", "/admin/", "/calendar/")
+
+
+class RequestIdMiddleware:
+    """Tags each request with an id (the caller's X-Request-ID when sane) for logs and audit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        request.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class LoginRequiredMiddleware:
+    """The web UI is for signed-in users only; everything else says who may enter itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if not path.startswith(PUBLIC_PREFIXES) and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """Turns a domain error escaping a web view into the matching error page, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from core.errors import DomainError
+
+        if not isinstance(exception, DomainError):
+            return None
+        return render(
+            request,
+            "error.html",
+            {"status": exception.status_code, "title": exception.title, "message": exception.message},
+            status=exception.status_code,
+        )

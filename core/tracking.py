@@ -1,0 +1,136 @@
+"""The one way services write domain objects: validated, audited, and on the change feed.
+
+Every create, update and delete goes through `tracked_create`, `tracked_update` or
+`tracked_delete`, inside the caller's transaction, so the audit entry and the change-feed
+row commit (or roll back) together with the change itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from core.actors import Actor
+from core.choices import AuditAction, ChangeOp
+from core.models import AuditEntry, Change, TrackedModel
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a field value, for audit before/after."""
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The concrete field values of an instance (foreign keys as ids)."""
+    return {
+        field.attname: _plain(getattr(instance, field.attname))
+        for field in instance._meta.concrete_fields
+        if field.attname not in ("created_at", "updated_at")
+    }
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+
+
+def audit_record(
+    *, actor: Actor, instance: models.Model, action: str, changes: dict[str, list[Any]]
+) -> AuditEntry:
+    """Record one write. `action` is a verb: create, update, delete, or a domain verb."""
+    return AuditEntry.objects.create(
+        actor_user_id=actor.user_id,
+        actor_label=actor.label[:200],
+        channel=actor.channel,
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes=changes,
+        request_id=actor.request_id,
+    )
+
+
+def change_record(*, instance: models.Model, op: str = ChangeOp.UPSERT, scope: dict | None = None) -> None:
+    """Append a synced object (a TrackedModel) to the change feed; sequenced after commit."""
+    if not isinstance(instance, TrackedModel):
+        return
+    Change.objects.create(resource=instance._meta.label_lower, object_id=instance.pk, op=op, scope=scope)
+
+
+def _save(instance: models.Model) -> None:
+    instance.full_clean()
+    try:
+        # A savepoint, so a constraint violation leaves the caller's transaction usable.
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise integrity_to_validation(instance, exc) from exc
+
+
+def integrity_to_validation(instance: models.Model, exc: IntegrityError):
+    """A constraint the database enforced after the checks above passed (a race): say which."""
+    from django.core.exceptions import ValidationError
+
+    message = str(exc).lower()
+    for constraint in instance._meta.constraints:
+        if constraint.name.lower() in message:
+            error = getattr(constraint, "violation_error_message", None) or f"Violates {constraint.name}."
+            return ValidationError(error % {"name": constraint.name} if "%(name)s" in error else error)
+    return ValidationError("This change conflicts with another record; reload and try again.")
+
+
+def tracked_create(instance: M, *, actor: Actor, action: str = AuditAction.CREATE) -> M:
+    _save(instance)
+    audit_record(actor=actor, instance=instance, action=action, changes=diff({}, snapshot(instance)))
+    change_record(instance=instance)
+    return instance
+
+
+def tracked_update(
+    instance: M, *, actor: Actor, fields: dict[str, Any], action: str = AuditAction.UPDATE
+) -> M:
+    """Apply `fields` to a fresh, locked copy of the instance and save it if anything changed."""
+    locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    before = snapshot(locked)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    changes = diff(before, snapshot(locked))
+    if not changes:
+        return locked
+    if isinstance(locked, TrackedModel):
+        locked.updated_at = timezone.now()
+    _save(locked)
+    audit_record(actor=actor, instance=locked, action=action, changes=changes)
+    change_record(instance=locked)
+    return locked
+
+
+def tracked_delete(instance: models.Model, *, actor: Actor, scope: dict | None = None) -> None:
+    pk = instance.pk
+    changes = {key: [value, None] for key, value in snapshot(instance).items()}
+    audit_record(actor=actor, instance=instance, action=AuditAction.DELETE, changes=changes)
+    instance.delete()
+    instance.pk = pk
+    change_record(instance=instance, op=ChangeOp.DELETE, scope=scope)
+
+
+def touch(instance: models.Model) -> None:
+    """Mark an object changed for sync when something it shows (a child, its audience) changed."""
+    if isinstance(instance, TrackedModel):
+        type(instance)._default_manager.filter(pk=instance.pk).update(updated_at=timezone.now())
+    change_record(instance=instance)

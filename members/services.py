@@ -1,0 +1,221 @@
+"""Every write to members, delegations, chair terms, user roles and partner tokens.
+
+Each service checks who may act, validates, writes through core.tracking (audit and change
+feed in the same transaction) and returns the saved object.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.actors import Actor
+from core.errors import Forbidden, NotFound
+from core.tracking import tracked_create, tracked_delete, tracked_update
+from members import permissions
+from members.api.authentication import token_hash
+from members.choices import TokenScope
+from members.models import ChairTerm, Delegate, Member, Membership, PartnerToken
+from members.selectors import overlapping_chair_terms
+
+MEMBER_FIELDS = {
+    "iso2",
+    "name",
+    "kind",
+    "status",
+    "status_since",
+    "capital_time_zone",
+    "msp_partner",
+    "attended_launch",
+    "notes",
+}
+DELEGATE_FIELDS = {
+    "member",
+    "full_name",
+    "title",
+    "capacity",
+    "email",
+    "phone",
+    "active_from",
+    "active_until",
+    "user",
+}
+CHAIR_TERM_FIELDS = {"forum", "member", "role", "starts_on", "ends_on", "basis"}
+
+
+def _only(fields: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
+    return fields
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise Forbidden(message)
+
+
+# Members -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_create(*, actor: Actor, **fields: Any) -> Member:
+    _require(permissions.can_manage_members(actor), "Only the secretariat manages the member list.")
+    return tracked_create(Member(**_only(fields, MEMBER_FIELDS)), actor=actor)
+
+
+@transaction.atomic
+def member_update(*, actor: Actor, member: Member, **fields: Any) -> Member:
+    _require(permissions.can_manage_members(actor), "Only the secretariat manages the member list.")
+    return tracked_update(member, actor=actor, fields=_only(fields, MEMBER_FIELDS))
+
+
+# Delegates ------------------------------------------------------------------------------
+
+
+def _check_delegation_access(actor: Actor, member: Member) -> None:
+    if permissions.can_edit_delegation(actor, member):
+        return
+    if actor.is_secretariat or actor.acts_for(member.pk):
+        raise Forbidden("This account may only read.")
+    # Another delegation's people: answer as if they did not exist.
+    raise NotFound("No such delegation.")
+
+
+@transaction.atomic
+def delegate_create(*, actor: Actor, member: Member, **fields: Any) -> Delegate:
+    _check_delegation_access(actor, member)
+    return tracked_create(Delegate(member=member, **_only(fields, DELEGATE_FIELDS - {"member"})), actor=actor)
+
+
+@transaction.atomic
+def delegate_update(*, actor: Actor, delegate: Delegate, **fields: Any) -> Delegate:
+    _check_delegation_access(actor, delegate.member)
+    fields = _only(fields, DELEGATE_FIELDS)
+    new_member = fields.get("member")
+    if new_member is not None and new_member.pk != delegate.member_id:
+        # Moving a person to another delegation is the secretariat's call.
+        _require(actor.is_secretariat, "Only the secretariat moves a delegate to another member.")
+    return tracked_update(delegate, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def delegate_delete(*, actor: Actor, delegate: Delegate) -> None:
+    _check_delegation_access(actor, delegate.member)
+    tracked_delete(delegate, actor=actor)
+
+
+# Chair terms ----------------------------------------------------------------------------
+
+
+def chair_term_validate(term: ChairTerm) -> None:
+    """No two chair terms overlap, and no member holds two roles at once.
+
+    Runs on every database; PostgreSQL's exclusion constraint backs it up against races.
+    """
+    if not (term.member_id and term.starts_on) or (term.ends_on and term.ends_on < term.starts_on):
+        return  # the single-field checks report these
+    clashes = list(overlapping_chair_terms(term)[:3])
+    if clashes:
+        listed = "; ".join(str(clash) for clash in clashes)
+        raise ValidationError({"starts_on": f"Overlaps an existing term: {listed}."})
+
+
+@transaction.atomic
+def chair_term_create(*, actor: Actor, **fields: Any) -> ChairTerm:
+    _require(permissions.can_manage_chair_terms(actor), "Only the secretariat keeps the chair rotation.")
+    term = ChairTerm(**_only(fields, CHAIR_TERM_FIELDS))
+    term.full_clean()
+    _lock_rotation()
+    chair_term_validate(term)
+    return tracked_create(term, actor=actor)
+
+
+@transaction.atomic
+def chair_term_update(*, actor: Actor, term: ChairTerm, **fields: Any) -> ChairTerm:
+    _require(permissions.can_manage_chair_terms(actor), "Only the secretariat keeps the chair rotation.")
+    fields = _only(fields, CHAIR_TERM_FIELDS)
+    _lock_rotation()
+    proposed = ChairTerm(**{**{f: getattr(term, f) for f in CHAIR_TERM_FIELDS}, **fields}, pk=term.pk)
+    proposed.full_clean()
+    chair_term_validate(proposed)
+    return tracked_update(term, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def chair_term_delete(*, actor: Actor, term: ChairTerm) -> None:
+    _require(permissions.can_manage_chair_terms(actor), "Only the secretariat keeps the chair rotation.")
+    tracked_delete(term, actor=actor)
+
+
+def _lock_rotation() -> None:
+    """Serialise rotation edits so two concurrent checks cannot both pass (every backend)."""
+    list(ChairTerm.objects.select_for_update().values_list("pk", flat=True))
+
+
+# Users and tokens -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_role_set(*, actor: Actor, user, role: str, member: Member | None = None) -> Membership:
+    _require(actor.is_admin, "Only a secretariat admin assigns roles.")
+    existing = Membership.objects.filter(user=user).first()
+    if existing is None:
+        return tracked_create(Membership(user=user, role=role, member=member), actor=actor)
+    return tracked_update(existing, actor=actor, fields={"role": role, "member": member})
+
+
+@transaction.atomic
+def user_create(
+    *, actor: Actor, username: str, password: str, role: str, member: Member | None = None, email: str = ""
+):
+    """An account with its role; used by the demo loader and the admin."""
+    _require(actor.is_admin, "Only a secretariat admin creates accounts.")
+    user_model = get_user_model()
+    user = user_model(username=username, email=email, is_staff=role in permissions.SECRETARIAT_ROLES)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user_role_set(actor=actor, user=user, role=role, member=member)
+    return user
+
+
+@transaction.atomic
+def partner_token_create(
+    *,
+    actor: Actor,
+    name: str,
+    scope: str = TokenScope.READ,
+    member: Member | None = None,
+    expires_in_days: int | None = None,
+) -> tuple[PartnerToken, str]:
+    """Create a token and return it with its secret, which is shown once and never stored."""
+    _require(actor.is_admin, "Only a secretariat admin issues API tokens.")
+    if expires_in_days is not None and expires_in_days < 1:
+        raise ValidationError({"expires_days": "Give a whole number of days, 1 or more."})
+    prefix = secrets.token_hex(4)
+    raw = f"forge_{prefix}_{secrets.token_urlsafe(32)}"
+    token = PartnerToken(
+        name=name,
+        prefix=prefix,
+        key_hash=token_hash(raw),
+        member=member,
+        scope=scope,
+        expires_at=timezone.now() + datetime.timedelta(days=expires_in_days) if expires_in_days else None,
+    )
+    tracked_create(token, actor=actor)
+    return token, raw
+
+
+@transaction.atomic
+def partner_token_revoke(*, actor: Actor, token: PartnerToken) -> PartnerToken:
+    _require(actor.is_admin, "Only a secretariat admin revokes API tokens.")
+    if token.revoked_at:
+        return token
+    return tracked_update(token, actor=actor, fields={"revoked_at": timezone.now()}, action="revoke")

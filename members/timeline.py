@@ -1,0 +1,69 @@
+"""The chair rotation drawn as an SVG timeline, rendered on the server (no script needed)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from members.selectors import Rotation
+
+WIDTH, HEIGHT, MARGIN, BAR_Y, BAR_H = 960, 120, 20, 34, 36
+
+
+def _span(rotation: Rotation) -> tuple[datetime.date, datetime.date]:
+    starts = [term.starts_on for term in rotation.terms] or [rotation.on]
+    ends = [term.ends_on or rotation.on for term in rotation.terms] + [rotation.on]
+    first = min(starts)
+    # Show at least six months beyond today or the last known end, so an open gap is visible.
+    last = max(ends) + datetime.timedelta(days=180)
+    return first, last
+
+
+def render(rotation: Rotation) -> SafeString:
+    first, last = _span(rotation)
+    total = max((last - first).days, 1)
+
+    def x(day: datetime.date) -> float:
+        return MARGIN + (WIDTH - 2 * MARGIN) * (day - first).days / total
+
+    parts = [
+        f'<svg class="timeline" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="Chair rotation timeline" xmlns="http://www.w3.org/2000/svg">',
+        '<defs><pattern id="gap-hatch" width="8" height="8" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="4" height="8" fill="#f3c6c2"/></pattern></defs>',
+    ]
+    for year in range(first.year + 1, last.year + 1):
+        tick = x(datetime.date(year, 1, 1))
+        parts.append(f'<line x1="{tick:.1f}" y1="24" x2="{tick:.1f}" y2="{BAR_Y + BAR_H + 6}" class="tick"/>')
+        parts.append(f'<text x="{tick:.1f}" y="18" class="tick-label">{year}</text>')
+    for term in rotation.terms:
+        end = term.ends_on or last
+        left, right = x(term.starts_on), x(end + datetime.timedelta(days=1))
+        current = " current" if term is rotation.current else ""
+        title = escape(f"{term.member.name} ({term.forum}): {term.starts_on} to {term.ends_on or 'open'}")
+        parts.append(
+            f'<g class="term{current}"><title>{title}</title>'
+            f'<rect x="{left:.1f}" y="{BAR_Y}" width="{max(right - left, 2):.1f}" height="{BAR_H}" rx="3"/>'
+            f'<text x="{left + 4:.1f}" y="{BAR_Y + 23}">{escape(term.member.iso2)} · {escape(term.forum)}</text></g>'
+        )
+    for gap in rotation.gaps:
+        left, right = (
+            x(gap.starts_on),
+            x(gap.ends_on + datetime.timedelta(days=1)) if gap.ends_on else x(last),
+        )
+        label = "No chair designated" if gap.ends_on is None else "Gap"
+        parts.append(
+            f'<g class="gap"><title>{escape(label)} from {gap.starts_on}</title>'
+            f'<rect x="{left:.1f}" y="{BAR_Y}" width="{max(right - left, 2):.1f}" height="{BAR_H}" '
+            f'fill="url(#gap-hatch)" stroke="#b3261e"/>'
+            f'<text x="{left + 4:.1f}" y="{BAR_Y + 23}" class="gap-label">{escape(label)}</text></g>'
+        )
+    today = x(rotation.on)
+    parts.append(
+        f'<line x1="{today:.1f}" y1="26" x2="{today:.1f}" y2="{BAR_Y + BAR_H + 14}" class="today"/>'
+        f'<text x="{today:.1f}" y="{BAR_Y + BAR_H + 28}" class="today-label">today {rotation.on}</text>'
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
