@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "core",
+    "core.reminders",
+    "core.sync",
     "members",
     "meetings",
     "projects",

@@ -1,0 +1,3 @@
+"""Factories for every app's tests; each app's factories live in their own module here."""
+
+from tests.factories.members import *  # noqa: F403

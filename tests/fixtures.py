@@ -1,0 +1,126 @@
+"""Fixtures every app's tests use: actors, signed-in clients, API clients with tokens."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from core.actors import Actor
+from core.choices import Channel
+from members.choices import Role, TokenScope
+from members.permissions import actor_for_user
+from members.services import partner_token_create
+from tests.factories import MemberFactory, user_with_role
+
+
+@pytest.fixture
+def system_actor() -> Actor:
+    return Actor.system(Channel.COMMAND, label="tests")
+
+
+@pytest.fixture
+def korea(db):
+    return MemberFactory(iso2="KR", name="Republic of Korea", capital_time_zone="Asia/Seoul")
+
+
+@pytest.fixture
+def japan(db):
+    return MemberFactory(iso2="JP", name="Japan", capital_time_zone="Asia/Tokyo")
+
+
+@pytest.fixture
+def secretariat_user(db):
+    return user_with_role(Role.SECRETARIAT_ADMIN, username="secretariat")
+
+
+@pytest.fixture
+def staff_user(db):
+    return user_with_role(Role.SECRETARIAT_STAFF, username="staff")
+
+
+@pytest.fixture
+def korea_user(korea):
+    return user_with_role(Role.DELEGATION, korea, username="korea")
+
+
+@pytest.fixture
+def japan_user(japan):
+    return user_with_role(Role.DELEGATION, japan, username="japan")
+
+
+@pytest.fixture
+def observer_user(db):
+    return user_with_role(Role.OBSERVER, username="observer")
+
+
+@pytest.fixture
+def secretariat_actor(secretariat_user) -> Actor:
+    return actor_for_user(secretariat_user)
+
+
+@pytest.fixture
+def korea_actor(korea_user) -> Actor:
+    return actor_for_user(korea_user)
+
+
+@pytest.fixture
+def japan_actor(japan_user) -> Actor:
+    return actor_for_user(japan_user)
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def secretariat_client(secretariat_user) -> Client:
+    return _signed_in(secretariat_user)
+
+
+@pytest.fixture
+def korea_client(korea_user) -> Client:
+    return _signed_in(korea_user)
+
+
+@pytest.fixture
+def japan_client(japan_user) -> Client:
+    return _signed_in(japan_user)
+
+
+@pytest.fixture
+def observer_client(observer_user) -> Client:
+    return _signed_in(observer_user)
+
+
+@pytest.fixture
+def make_token(system_actor):
+    """make_token(scope="read", member=None, name=None) -> raw token string."""
+    counter = {"n": 0}
+
+    def make(scope: str = TokenScope.READ, member=None, name: str | None = None, expires_in_days=None) -> str:
+        counter["n"] += 1
+        _, raw = partner_token_create(
+            actor=system_actor,
+            name=name or f"token-{counter['n']}",
+            scope=scope,
+            member=member,
+            expires_in_days=expires_in_days,
+        )
+        return raw
+
+    return make
+
+
+@pytest.fixture
+def api_client_for(make_token):
+    """api_client_for(scope, member) -> an APIClient sending that token as a Bearer."""
+
+    def make(scope: str = TokenScope.READ, member=None) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {make_token(scope=scope, member=member)}")
+        return client
+
+    return make
