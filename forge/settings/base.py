@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "core",
     "core.reminders",
     "core.sync",
+    "core.webhooks",
     "members",
     "meetings",
     "projects",
