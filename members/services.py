@@ -142,7 +142,9 @@ def chair_term_update(*, actor: Actor, term: ChairTerm, **fields: Any) -> ChairT
     _require(permissions.can_manage_chair_terms(actor), "Only the secretariat keeps the chair rotation.")
     fields = _only(fields, CHAIR_TERM_FIELDS)
     _lock_rotation()
-    proposed = ChairTerm(**{**{f: getattr(term, f) for f in CHAIR_TERM_FIELDS}, **fields}, pk=term.pk)
+    proposed = ChairTerm.objects.get(pk=term.pk)
+    for name, value in fields.items():
+        setattr(proposed, name, value)
     proposed.full_clean()
     chair_term_validate(proposed)
     return tracked_update(term, actor=actor, fields=fields)

@@ -19,7 +19,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
+        read_only_fields = ["id", "created_at", "updated_at"]
 
 
 class MemberCodeField(serializers.SlugRelatedField):

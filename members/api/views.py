@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from core.api.views import ModelViewSet, ReadOnlyViewSet
+from core.api.views import ModelViewSet
 from members import selectors, services
 from members.api.serializers import (
     ChairTermSerializer,
@@ -17,8 +17,13 @@ from members.api.serializers import (
 from members.filters import ChairTermFilter, DelegateFilter, MemberFilter
 
 
-class MemberViewSet(ReadOnlyViewSet):
-    """Member states and organisations. Look one up by its ISO code: `/members/KR/`."""
+class MemberViewSet(ModelViewSet):
+    """Member states and organisations. Look one up by its ISO code: `/members/KR/`.
+
+    Only the secretariat adds or edits members; members are never deleted (set a status).
+    """
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     serializer_class = MemberSerializer
     filterset_class = MemberFilter
@@ -30,6 +35,12 @@ class MemberViewSet(ReadOnlyViewSet):
 
     def get_object(self):
         return selectors.member_get(actor=self.actor, iso2=self.kwargs["iso2"])
+
+    def perform_create(self, serializer):
+        return services.member_create(actor=self.actor, **serializer.validated_data)
+
+    def perform_update(self, serializer, instance):
+        return services.member_update(actor=self.actor, member=instance, **serializer.validated_data)
 
 
 class DelegateViewSet(ModelViewSet):

@@ -62,7 +62,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def user_with_role(role: str, member: Member | None = None, username: str | None = None):
     """A user with a role (password "pw"); a delegation user needs its member."""
-    user = UserFactory(username=username or f"{role}-{member.iso2 if member else 'x'}",
-                       is_staff=role in (Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_STAFF))
+    user = UserFactory(
+        username=username or f"{role}-{member.iso2 if member else 'x'}",
+        is_staff=role in (Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_STAFF),
+    )
     Membership.objects.update_or_create(user=user, defaults={"role": role, "member": member})
     return user
