@@ -1,0 +1,461 @@
+"""Every write to minerals, joint projects, participants, stages, milestones, funding and updates.
+
+Each service checks who may act (projects.permissions: 404 for a project the actor cannot
+see, 403 for one it sees but may not change), validates, writes through core.tracking
+(audit and change feed in the caller's transaction) and returns the saved object. Changes of
+participants or confidentiality also `touch` the project, so sync clients notice that its
+audience changed. Reminders hook in at the milestone services (create/update/complete).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.actors import Actor
+from core.choices import AuditAction
+from core.errors import Forbidden
+from core.tracking import audit_record, touch, tracked_create, tracked_delete, tracked_update
+from members.models import Member
+from projects import permissions
+from projects.choices import FundingStatus, ParticipantRole, Stage
+from projects.models import (
+    FundingCommitment,
+    JointProject,
+    Milestone,
+    Mineral,
+    ProjectParticipant,
+    ProjectUpdate,
+    StageChange,
+)
+
+MINERAL_FIELDS = {"name", "slug", "usgs_2025", "crma_strategic", "crma_critical", "crma_names", "match_note"}
+PROJECT_FIELDS = {
+    "title",
+    "summary",
+    "segment",
+    "host_country",
+    "lead_member",
+    "budget_amount",
+    "budget_currency",
+    "confidentiality",
+    "is_example",
+}
+PROJECT_RELATED = {"minerals", "restricted_to"}
+MILESTONE_FIELDS = {"title", "due_on", "done_on", "note"}
+COMMITMENT_FIELDS = {"amount", "currency", "pledged_on", "approved_on", "disbursed_on", "note", "status"}
+
+# The funding life cycle, in one place: each status, the one it may move to and the date
+# field that records the step.
+FUNDING_STEPS: dict[str, tuple[str, str]] = {
+    FundingStatus.PLEDGED: (FundingStatus.APPROVED, "approved_on"),
+    FundingStatus.APPROVED: (FundingStatus.DISBURSED, "disbursed_on"),
+}
+
+
+def _only(fields: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
+    return fields
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+# Minerals (reference data) -------------------------------------------------------------
+
+
+@transaction.atomic
+def mineral_create(*, actor: Actor, **fields: Any) -> Mineral:
+    if not permissions.can_manage_projects(actor):
+        raise Forbidden("Only the secretariat keeps the mineral list.")
+    return tracked_create(Mineral(**_only(fields, MINERAL_FIELDS)), actor=actor)
+
+
+@transaction.atomic
+def mineral_update(*, actor: Actor, mineral: Mineral, **fields: Any) -> Mineral:
+    if not permissions.can_manage_projects(actor):
+        raise Forbidden("Only the secretariat keeps the mineral list.")
+    return tracked_update(mineral, actor=actor, fields=_only(fields, MINERAL_FIELDS))
+
+
+# Projects ------------------------------------------------------------------------------
+
+
+def _labels(name: str, objects: Iterable) -> list[str]:
+    return sorted(obj.slug if name == "minerals" else obj.iso2 for obj in objects)
+
+
+def _set_related(project: JointProject, *, actor: Actor, name: str, values: Iterable) -> bool:
+    """Replace a many-to-many set, audited; True when it changed."""
+    values = list(values)
+    manager = getattr(project, name)
+    before = list(manager.all())
+    if {obj.pk for obj in before} == {obj.pk for obj in values}:
+        return False
+    manager.set(values)
+    audit_record(
+        actor=actor,
+        instance=project,
+        action=AuditAction.UPDATE,
+        changes={name: [_labels(name, before), _labels(name, values)]},
+    )
+    return True
+
+
+def _check_minerals(minerals) -> None:
+    if minerals is not None and not list(minerals):
+        raise ValidationError({"minerals": "Choose at least one mineral."})
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: Actor,
+    minerals: Iterable[Mineral],
+    restricted_to: Iterable[Member] = (),
+    stage: str = Stage.PROSPECT,
+    stage_on: datetime.date | None = None,
+    **fields: Any,
+) -> JointProject:
+    if not permissions.can_manage_projects(actor):
+        raise Forbidden("Only the secretariat registers joint projects.")
+    minerals = list(minerals)
+    _check_minerals(minerals)
+    project = tracked_create(JointProject(stage=stage, **_only(fields, PROJECT_FIELDS)), actor=actor)
+    _set_related(project, actor=actor, name="minerals", values=minerals)
+    _set_related(project, actor=actor, name="restricted_to", values=restricted_to)
+    tracked_create(
+        StageChange(
+            project=project,
+            from_stage="",
+            to_stage=stage,
+            on=stage_on or _today(),
+            by_user_id=actor.user_id,
+            by_label=actor.label[:200],
+            note="Registered",
+        ),
+        actor=actor,
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: Actor, project: JointProject, **fields: Any) -> JointProject:
+    """Change the project record; a new `stage` goes through project_stage_change (history)."""
+    stage = fields.pop("stage", None)
+    related = {name: fields.pop(name) for name in PROJECT_RELATED & set(fields)}
+    fields = _only(fields, PROJECT_FIELDS)
+    if fields or related:
+        permissions.require(
+            permissions.can_manage_projects(actor), actor, project, "Only the secretariat edits this project."
+        )
+    _check_minerals(related.get("minerals"))
+    saved = tracked_update(project, actor=actor, fields=fields) if fields else project
+    audience_changed = "confidentiality" in fields and fields["confidentiality"] != project.confidentiality
+    if "lead_member" in fields and fields["lead_member"].pk != project.lead_member_id:
+        _check_lead_not_participant(saved, fields["lead_member"])
+        audience_changed = True
+    for name, values in related.items():
+        changed = _set_related(saved, actor=actor, name=name, values=values)
+        audience_changed |= changed and name == "restricted_to"
+        if changed and name == "minerals":
+            touch(saved)
+    if audience_changed:
+        touch(saved)
+    if stage is not None and stage != saved.stage:
+        saved = project_stage_change(actor=actor, project=saved, to_stage=stage)
+    return saved
+
+
+def _check_lead_not_participant(project: JointProject, member: Member) -> None:
+    if ProjectParticipant.objects.filter(project=project, member=member).exists():
+        raise ValidationError({"lead_member": f"{member.name} is a participant; remove it there first."})
+
+
+@transaction.atomic
+def project_stage_change(
+    *, actor: Actor, project: JointProject, to_stage: str, on: datetime.date | None = None, note: str = ""
+) -> JointProject:
+    """Move a project to another stage and record the step (secretariat or lead member)."""
+    permissions.require(
+        permissions.can_move_stage(actor, project),
+        actor,
+        project,
+        "Only the secretariat or the lead member moves the project's stage.",
+    )
+    if to_stage not in Stage.values:
+        raise ValidationError({"stage": f"“{to_stage}” is not a project stage."})
+    on = on or _today()
+    if on > _today():
+        raise ValidationError({"on": "A stage change cannot be dated in the future."})
+    locked = JointProject.objects.select_for_update().get(pk=project.pk)
+    if locked.stage == to_stage:
+        return locked
+    tracked_create(
+        StageChange(
+            project=locked,
+            from_stage=locked.stage,
+            to_stage=to_stage,
+            on=on,
+            by_user_id=actor.user_id,
+            by_label=actor.label[:200],
+            note=note[:500],
+        ),
+        actor=actor,
+    )
+    return tracked_update(locked, actor=actor, fields={"stage": to_stage}, action="stage")
+
+
+# Participants --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def participant_add(
+    *, actor: Actor, project: JointProject, member: Member, role: str = ParticipantRole.PARTICIPANT
+) -> ProjectParticipant:
+    permissions.require(
+        permissions.can_manage_projects(actor), actor, project, "Only the secretariat changes participants."
+    )
+    if member.pk == project.lead_member_id:
+        raise ValidationError({"member": f"{member.name} already leads the project."})
+    participant = tracked_create(ProjectParticipant(project=project, member=member, role=role), actor=actor)
+    touch(project)  # a new member now sees (and syncs) the project
+    return participant
+
+
+@transaction.atomic
+def participant_update(*, actor: Actor, participant: ProjectParticipant, role: str) -> ProjectParticipant:
+    permissions.require(
+        permissions.can_manage_projects(actor),
+        actor,
+        participant.project,
+        "Only the secretariat changes participants.",
+    )
+    return tracked_update(participant, actor=actor, fields={"role": role})
+
+
+@transaction.atomic
+def participant_remove(*, actor: Actor, participant: ProjectParticipant) -> None:
+    project = participant.project
+    permissions.require(
+        permissions.can_manage_projects(actor), actor, project, "Only the secretariat changes participants."
+    )
+    tracked_delete(participant, actor=actor, scope={"project": project.pk})
+    touch(project)  # the member may no longer see the project
+
+
+# Milestones ----------------------------------------------------------------------------
+
+
+def _check_done_on(done_on: datetime.date | None) -> None:
+    if done_on is not None and done_on > _today():
+        raise ValidationError({"done_on": "A milestone cannot be done on a day still to come."})
+
+
+def _require_work(actor: Actor, project: JointProject) -> None:
+    permissions.require(
+        permissions.can_work_on(actor, project),
+        actor,
+        project,
+        "Only members taking part in this project (and the secretariat) change it.",
+    )
+
+
+@transaction.atomic
+def milestone_create(
+    *,
+    actor: Actor,
+    project: JointProject,
+    title: str,
+    due_on: datetime.date,
+    done_on: datetime.date | None = None,
+    note: str = "",
+) -> Milestone:
+    _require_work(actor, project)
+    _check_done_on(done_on)
+    return tracked_create(
+        Milestone(project=project, title=title, due_on=due_on, done_on=done_on, note=note), actor=actor
+    )
+
+
+@transaction.atomic
+def milestone_update(*, actor: Actor, milestone: Milestone, **fields: Any) -> Milestone:
+    _require_work(actor, milestone.project)
+    fields = _only(fields, MILESTONE_FIELDS)
+    _check_done_on(fields.get("done_on"))
+    return tracked_update(milestone, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def milestone_complete(*, actor: Actor, milestone: Milestone, on: datetime.date | None = None) -> Milestone:
+    _require_work(actor, milestone.project)
+    on = on or _today()
+    _check_done_on(on)
+    return tracked_update(milestone, actor=actor, fields={"done_on": on}, action="complete")
+
+
+@transaction.atomic
+def milestone_delete(*, actor: Actor, milestone: Milestone) -> None:
+    _require_work(actor, milestone.project)
+    tracked_delete(milestone, actor=actor, scope={"project": milestone.project_id})
+
+
+# Funding commitments -------------------------------------------------------------------
+
+
+def funding_next(status: str) -> tuple[str, str] | None:
+    """The status a commitment may move to next and the date field of that step, if any."""
+    return FUNDING_STEPS.get(status)
+
+
+def _check_transition(current: str, wanted: str) -> None:
+    if wanted == current:
+        return
+    step = funding_next(current)
+    if step is None or step[0] != wanted:
+        allowed = f"only move to {FundingStatus(step[0]).label.lower()}" if step else "not change any more"
+        raise ValidationError(
+            {"status": f"A {FundingStatus(current).label.lower()} commitment can {allowed}."}
+        )
+
+
+def _fill_step_dates(status: str, fields: dict[str, Any], current: FundingCommitment | None) -> None:
+    """Date the steps a status implies when the caller gave no date (today)."""
+    reached = {FundingStatus.PLEDGED: [], FundingStatus.APPROVED: ["approved_on"]}.get(
+        status, ["approved_on", "disbursed_on"]
+    )
+    for name in reached:
+        if fields.get(name) is None and (current is None or getattr(current, name) is None):
+            fields[name] = _today()
+
+
+def _require_own_commitment(actor: Actor, project: JointProject, member: Member) -> None:
+    _require_work(actor, project)
+    if not actor.is_secretariat and not actor.acts_for(member.pk):
+        raise Forbidden("A delegation records only its own member's commitments.")
+    if not permissions.member_takes_part(member.pk, project):
+        raise ValidationError({"member": f"{member.name} does not take part in this project."})
+
+
+@transaction.atomic
+def commitment_create(
+    *,
+    actor: Actor,
+    project: JointProject,
+    member: Member,
+    amount: Decimal,
+    currency: str,
+    pledged_on: datetime.date | None = None,
+    status: str = FundingStatus.PLEDGED,
+    approved_on: datetime.date | None = None,
+    disbursed_on: datetime.date | None = None,
+    note: str = "",
+) -> FundingCommitment:
+    _require_own_commitment(actor, project, member)
+    if status not in FundingStatus.values:
+        raise ValidationError({"status": f"“{status}” is not a commitment status."})
+    dates = {"approved_on": approved_on, "disbursed_on": disbursed_on}
+    _fill_step_dates(status, dates, None)
+    commitment = FundingCommitment(
+        project=project,
+        member=member,
+        amount=amount,
+        currency=currency,
+        status=status,
+        pledged_on=pledged_on or _today(),
+        note=note,
+        **dates,
+    )
+    return tracked_create(commitment, actor=actor)
+
+
+@transaction.atomic
+def commitment_update(*, actor: Actor, commitment: FundingCommitment, **fields: Any) -> FundingCommitment:
+    """Change a commitment; a new `status` must be the next step (pledged -> approved -> disbursed)."""
+    permissions.require(
+        permissions.can_edit_commitment(actor, commitment),
+        actor,
+        commitment.project,
+        "A delegation changes only its own member's commitments.",
+    )
+    fields = _only(dict(fields), COMMITMENT_FIELDS)
+    status = fields.get("status", commitment.status)
+    if status not in FundingStatus.values:
+        raise ValidationError({"status": f"“{status}” is not a commitment status."})
+    _check_transition(commitment.status, status)
+    if status != commitment.status:
+        _fill_step_dates(status, fields, commitment)
+    return tracked_update(commitment, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def commitment_advance(
+    *, actor: Actor, commitment: FundingCommitment, on: datetime.date | None = None
+) -> FundingCommitment:
+    """Take the next step of the life cycle, dated `on` (today by default)."""
+    step = funding_next(commitment.status)
+    if step is None:
+        raise ValidationError({"status": "This commitment has been disbursed; there is no next step."})
+    status, date_field = step
+    return commitment_update(
+        actor=actor, commitment=commitment, status=status, **{date_field: on or _today()}
+    )
+
+
+@transaction.atomic
+def commitment_delete(*, actor: Actor, commitment: FundingCommitment) -> None:
+    permissions.require(
+        permissions.can_edit_commitment(actor, commitment),
+        actor,
+        commitment.project,
+        "A delegation changes only its own member's commitments.",
+    )
+    if commitment.status != FundingStatus.PLEDGED and not actor.is_secretariat:
+        raise ValidationError(
+            {"status": "Only a pledge can be withdrawn; ask the secretariat to correct it."}
+        )
+    tracked_delete(commitment, actor=actor, scope={"project": commitment.project_id})
+
+
+# Updates -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_post(*, actor: Actor, project: JointProject, text: str, reported_stage: str = "") -> ProjectUpdate:
+    """Post a progress note. A reported stage moves the project only when the secretariat or
+    the lead member reports it; from another participant it stays a report for them to act on."""
+    _require_work(actor, project)
+    update = tracked_create(
+        ProjectUpdate(
+            project=project,
+            author_id=actor.user_id,
+            author_member_id=actor.member_id,
+            author_label=actor.label[:200],
+            text=text,
+            reported_stage=reported_stage,
+        ),
+        actor=actor,
+    )
+    if reported_stage and reported_stage != project.stage and permissions.can_move_stage(actor, project):
+        project_stage_change(
+            actor=actor, project=project, to_stage=reported_stage, note="Reported in an update"
+        )
+    touch(project)  # the project's "last update" changed
+    return update
+
+
+@transaction.atomic
+def update_delete(*, actor: Actor, update: ProjectUpdate) -> None:
+    permissions.require(
+        permissions.can_manage_projects(actor), actor, update.project, "Only the secretariat removes updates."
+    )
+    tracked_delete(update, actor=actor, scope={"project": update.project_id})
