@@ -20,6 +20,7 @@ from django.utils import timezone
 from core.actors import Actor
 from core.choices import AuditAction, ChangeOp
 from core.models import AuditEntry, Change, TrackedModel
+from core.sync.registry import deletion_audience
 
 M = TypeVar("M", bound=models.Model)
 
@@ -121,7 +122,14 @@ def tracked_update(
 
 
 def tracked_delete(instance: models.Model, *, actor: Actor, scope: dict | None = None) -> None:
+    """Delete, audit, and put a tombstone on the change feed.
+
+    `scope` (who could see the object) is stored on the tombstone so the feed sends it only to
+    them; without one, the resource's registered audience is used, computed before the delete.
+    """
     pk = instance.pk
+    if scope is None:
+        scope = deletion_audience(instance)
     changes = {key: [value, None] for key, value in snapshot(instance).items()}
     audit_record(actor=actor, instance=instance, action=AuditAction.DELETE, changes=changes)
     instance.delete()

@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("members.api.urls")),
     path("", include("meetings.api.urls")),
     path("", include("projects.api.urls")),
+    path("", include("core.sync.api.urls")),
 ]
 
 urlpatterns = [

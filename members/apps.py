@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = "Members and delegations"
+
+    def ready(self) -> None:
+        from members.api import sync  # noqa: F401  (registers the members resources on the change feed)

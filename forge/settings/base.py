@@ -159,6 +159,10 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
+# Change feed: number committed changes between feed reads; prune history and idempotency keys.
+CELERY_BEAT_SCHEDULE["sync-changes-sequence"] = {"task": "sync.changes_sequence", "schedule": 5.0}
+CELERY_BEAT_SCHEDULE["sync-changes-prune"] = {"task": "sync.changes_prune", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["sync-idempotency-prune"] = {"task": "sync.idempotency_keys_prune", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
@@ -218,6 +222,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 FORGE_ACTOR_RESOLVER = "members.permissions.actor_for_request"
+# Change feed history kept for partners' incremental sync; an older cursor answers 410.
+FORGE_CHANGE_RETENTION_DAYS = env.int("FORGE_CHANGE_RETENTION_DAYS", default=30)
+# Idempotency-Keys are honoured for at least 24 hours (the floor is enforced when pruning).
+FORGE_IDEMPOTENCY_TTL_HOURS = env.int("FORGE_IDEMPOTENCY_TTL_HOURS", default=48)
 # Reference and demo data loaders, in dependency order (each app adds its own).
 FORGE_REFERENCE_LOADERS = ["members.reference.load"]
 FORGE_DEMO_LOADERS = ["members.demo.load"]

@@ -1,0 +1,89 @@
+"""Which models the change feed and the sync tooling know about, and how each is shown.
+
+Core never imports the apps: each app registers its synced resources from its own
+`<app>/api/sync.py`, imported in its AppConfig.ready(). A registration names the API
+resource (the path segment under /api/v1/), the model, the API serializer (so feed objects
+have exactly the shape GET /api/v1/<resource>/<id>/ returns) and the actor-scoped queryset
+(the same selector the viewset uses, so the feed shows exactly what the API shows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import QuerySet
+
+from core.actors import Actor
+
+
+@dataclass(frozen=True)
+class SyncResource:
+    resource: str
+    model: type[models.Model]
+    serializer_class: type
+    queryset: Callable[[Actor], QuerySet]
+    # Who could see an object, recorded on its deletion (core.tracking.tracked_delete), and the
+    # test of that record against a reader; both optional. Without them a deletion tombstone
+    # goes to every reader who may list the resource at all (see core.sync.selectors).
+    audience: Callable[[models.Model], dict] | None = None
+    audience_includes: Callable[[Actor, dict], bool] | None = None
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+    def visible_to(self, actor: Actor) -> QuerySet:
+        return self.queryset(actor)
+
+    def listable_by(self, actor: Actor) -> bool:
+        """False when the actor's queryset is empty by construction (`.none()`): such a
+        reader gets nothing of this resource from the feed, not even tombstones."""
+        return not self.queryset(actor).query.is_empty()
+
+
+_by_resource: dict[str, SyncResource] = {}
+_by_label: dict[str, SyncResource] = {}
+
+
+def register(
+    *,
+    resource: str,
+    model: type[models.Model],
+    serializer_class: type,
+    queryset: Callable[[Actor], QuerySet],
+    audience: Callable[[models.Model], dict] | None = None,
+    audience_includes: Callable[[Actor, dict], bool] | None = None,
+) -> SyncResource:
+    entry = SyncResource(resource, model, serializer_class, queryset, audience, audience_includes)
+    existing = _by_resource.get(resource)
+    if existing is not None and existing.model is not model:
+        raise ValueError(f"Sync resource {resource!r} is already registered for {existing.label}.")
+    _by_resource[resource] = entry
+    _by_label[entry.label] = entry
+    return entry
+
+
+def resources() -> list[SyncResource]:
+    return sorted(_by_resource.values(), key=lambda entry: entry.resource)
+
+
+def for_resource(resource: str) -> SyncResource | None:
+    return _by_resource.get(resource)
+
+
+def for_label(label: str) -> SyncResource | None:
+    return _by_label.get(label)
+
+
+def for_instance(instance: models.Model) -> SyncResource | None:
+    return _by_label.get(instance._meta.label_lower)
+
+
+def deletion_audience(instance: models.Model) -> dict | None:
+    """What to store in Change.scope when `instance` is deleted (None: no restriction)."""
+    entry = for_instance(instance)
+    if entry is None or entry.audience is None:
+        return None
+    return entry.audience(instance)

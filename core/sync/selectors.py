@@ -1,0 +1,152 @@
+"""Reads of the change feed, scoped to the reader.
+
+A feed page is a run of numbered Change rows after the reader's cursor. Each (resource, id)
+appears once per page, at its last change, and is shown as it is *now*: an upsert carrying
+the object exactly as GET /api/v1/<resource>/<id>/ shows it to this reader, or a tombstone
+(no data at all) when it was deleted or the reader may no longer see it. Objects are loaded
+and serialised in bulk, one query per resource type on the page (plus one existence check
+for that type when some of its objects are hidden), so a page costs a fixed number of
+queries whatever its size.
+
+Tombstones and who gets them: a tombstone carries only the resource name and the numeric
+id. A reader gets tombstones of a resource only when it may list that resource at all, and a
+deletion tombstone only when the resource's registered audience (stored on the Change row at
+delete time) includes it. Where a resource registers no audience, or for "lost_access" (the
+feed keeps no record of who could see an object before a change), a tombstone may reach a
+reader that never saw the object. That is acceptable: it tells nothing but that an id of a
+type the reader may list exists or existed, which sequential ids disclose anyway, and
+applying it to a replica that lacks the id is a no-op.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Max, Min
+
+from core.actors import Actor
+from core.choices import ChangeOp
+from core.errors import DomainError
+from core.models import Change
+from core.sync import registry
+
+MAX_PAGE_SIZE = 500
+DELETED = "deleted"
+LOST_ACCESS = "lost_access"
+
+
+class CursorExpired(DomainError):
+    """The reader's cursor points before the retained history: changes may be missing."""
+
+    status_code = 410
+    title = "Gone"
+
+
+@dataclass
+class ChangesPage:
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    # The position to continue from: the last row read, or the feed's head when all is read.
+    last_seq: int = 0
+    has_more: bool = False
+
+
+def head_seq() -> int:
+    """The highest number given so far (0 for an empty feed)."""
+    return Change.objects.aggregate(head=Max("seq"))["head"] or 0
+
+
+def oldest_seq() -> int | None:
+    return Change.objects.aggregate(oldest=Min("seq"))["oldest"]
+
+
+def check_cursor(after_seq: int) -> None:
+    """410 when rows after `after_seq` have been pruned (seq numbers have no gaps)."""
+    oldest = oldest_seq()
+    if after_seq > 0 and oldest is not None and after_seq < oldest - 1:
+        raise CursorExpired(
+            "This cursor is older than the retained change history. Sync again from scratch: "
+            "take the head cursor, list every resource, then follow the changes from that cursor."
+        )
+
+
+def change_rows_after(*, after_seq: int, limit: int, labels: list[str] | None = None) -> list[Change]:
+    """Numbered Change rows after `after_seq`, in feed order, of registered resources only.
+
+    Unscoped: for engines that filter per subscriber themselves (webhooks).
+    """
+    labels = labels if labels is not None else [entry.label for entry in registry.resources()]
+    return list(
+        Change.objects.filter(seq__gt=after_seq, resource__in=labels)
+        .only("seq", "resource", "object_id", "op", "scope", "at")
+        .order_by("seq")[:limit]
+    )
+
+
+def changes_page(
+    *, actor: Actor, after_seq: int, limit: int = 100, context: dict | None = None
+) -> ChangesPage:
+    """The reader's next page of the feed after `after_seq` (see the module docstring)."""
+    check_cursor(after_seq)
+    listable = {entry.label: entry for entry in registry.resources() if entry.listable_by(actor)}
+    # The head is read first and bounds the page, so a row numbered while the page is read
+    # (it gets a number above the head) is left for the next page instead of being jumped over.
+    head = head_seq()
+    rows = list(
+        Change.objects.filter(seq__gt=after_seq, seq__lte=head, resource__in=list(listable))
+        .only("seq", "resource", "object_id", "op", "scope")
+        .order_by("seq")[: limit + 1]
+    )
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    last_seq = rows[-1].seq if has_more else max(head, after_seq)
+    latest: dict[tuple[str, int], Change] = {}
+    for row in rows:
+        latest.pop((row.resource, row.object_id), None)  # keep dict order = order of last change
+        latest[(row.resource, row.object_id)] = row
+    shown, gone = _current_objects(actor, listable, latest.values(), context or {})
+    changes = []
+    for (label, object_id), row in latest.items():
+        entry = listable[label]
+        item = {"seq": row.seq, "resource": entry.resource, "id": object_id}
+        if row.op == ChangeOp.DELETE:
+            if not _may_hear_of_deletion(actor, entry, row):
+                continue
+            item.update(op=ChangeOp.DELETE, reason=DELETED)
+        elif (label, object_id) in shown:
+            item.update(op=ChangeOp.UPSERT, object=shown[(label, object_id)])
+        else:
+            # Hidden now; or deleted, when its own deletion row is still ahead of this page.
+            item.update(op=ChangeOp.DELETE, reason=DELETED if (label, object_id) in gone else LOST_ACCESS)
+        changes.append(item)
+    return ChangesPage(changes=changes, last_seq=last_seq, has_more=has_more)
+
+
+def _may_hear_of_deletion(actor: Actor, entry: registry.SyncResource, row: Change) -> bool:
+    if row.scope is None or entry.audience_includes is None:
+        return True
+    return entry.audience_includes(actor, row.scope)
+
+
+def _current_objects(
+    actor: Actor, listable: dict, rows, context: dict
+) -> tuple[dict[tuple[str, int], Any], set[tuple[str, int]]]:
+    """The upserted objects as this actor sees them now, loaded and serialised in bulk per
+    resource: ({(label, id): representation}, {(label, id) of those that no longer exist})."""
+    wanted: dict[str, list[int]] = {}
+    for row in rows:
+        if row.op == ChangeOp.UPSERT:
+            wanted.setdefault(row.resource, []).append(row.object_id)
+    shown: dict[tuple[str, int], Any] = {}
+    gone: set[tuple[str, int]] = set()
+    for label, ids in wanted.items():
+        entry = listable[label]
+        objects = list(entry.visible_to(actor).filter(pk__in=ids))
+        data = entry.serializer_class(objects, many=True, context=context).data
+        for obj, representation in zip(objects, data, strict=True):
+            shown[(label, obj.pk)] = representation
+        hidden = set(ids) - {obj.pk for obj in objects}
+        if hidden:
+            existing = set(entry.model._default_manager.filter(pk__in=hidden).values_list("pk", flat=True))
+            gone.update((label, object_id) for object_id in hidden - existing)
+    return shown, gone
