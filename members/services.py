@@ -82,7 +82,7 @@ def member_update(*, actor: Actor, member: Member, **fields: Any) -> Member:
 def _check_delegation_access(actor: Actor, member: Member) -> None:
     if permissions.can_edit_delegation(actor, member):
         return
-    if actor.is_secretariat or actor.acts_for(member.pk):
+    if not actor.can_write or actor.is_secretariat or actor.acts_for(member.pk):
         raise Forbidden("This account may only read.")
     # Another delegation's people: answer as if they did not exist.
     raise NotFound("No such delegation.")

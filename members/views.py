@@ -142,7 +142,7 @@ def _chair_term_form(request, *, term):
 def _require_edit(actor, member) -> None:
     if permissions.can_edit_delegation(actor, member):
         return
-    if actor.acts_for(member.pk) or actor.is_secretariat:
+    if not actor.can_write or actor.acts_for(member.pk) or actor.is_secretariat:
         raise PermissionDenied("This account may only read.")
     # Another delegation's page to edit does not exist for this user.
     raise Http404("No such delegation.")
