@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("members.api.urls")),
     path("", include("meetings.api.urls")),
     path("", include("projects.api.urls")),
+    path("", include("core.webhooks.api.urls")),
     path("", include("core.sync.api.urls")),
 ]
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("projects/", include("projects.urls")),
+    path("webhooks/", include("core.webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -163,6 +163,11 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["sync-changes-sequence"] = {"task": "sync.changes_sequence", "schedule": 5.0}
 CELERY_BEAT_SCHEDULE["sync-changes-prune"] = {"task": "sync.changes_prune", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["sync-idempotency-prune"] = {"task": "sync.idempotency_keys_prune", "schedule": 3600.0}
+# Webhooks: turn sequenced changes into deliveries, queue due deliveries (retries included),
+# and forget old delivery logs.
+CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {"task": "webhooks.dispatch", "schedule": 5.0}
+CELERY_BEAT_SCHEDULE["webhooks-send-due"] = {"task": "webhooks.send_due", "schedule": 5.0}
+CELERY_BEAT_SCHEDULE["webhooks-prune"] = {"task": "webhooks.prune", "schedule": 86400.0}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
@@ -226,6 +231,15 @@ FORGE_ACTOR_RESOLVER = "members.permissions.actor_for_request"
 FORGE_CHANGE_RETENTION_DAYS = env.int("FORGE_CHANGE_RETENTION_DAYS", default=30)
 # Idempotency-Keys are honoured for at least 24 hours (the floor is enforced when pruning).
 FORGE_IDEMPOTENCY_TTL_HOURS = env.int("FORGE_IDEMPOTENCY_TTL_HOURS", default=48)
+# Webhooks (core.webhooks). Destinations on private, loopback or link-local addresses are
+# refused unless this is set (tests and local development only).
+FORGE_WEBHOOK_ALLOW_PRIVATE = env.bool("FORGE_WEBHOOK_ALLOW_PRIVATE", default=False)
+# A subscription is switched off after this many deliveries in a row fail every retry.
+FORGE_WEBHOOK_DISABLE_AFTER_FAILURES = env.int("FORGE_WEBHOOK_DISABLE_AFTER_FAILURES", default=5)
+# Finished deliveries and their attempts stay in the log this long.
+FORGE_WEBHOOK_LOG_DAYS = env.int("FORGE_WEBHOOK_LOG_DAYS", default=30)
+# Turns a partner token into the actor whose view of the data its webhooks follow.
+FORGE_TOKEN_ACTOR_RESOLVER = "members.permissions.actor_for_token"
 # Reference and demo data loaders, in dependency order (each app adds its own).
 FORGE_REFERENCE_LOADERS = ["members.reference.load"]
 FORGE_DEMO_LOADERS = ["members.demo.load"]

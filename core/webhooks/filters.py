@@ -1,0 +1,28 @@
+"""One FilterSet per list, shared by the secretariat's pages and the API."""
+
+import django_filters
+from django.db.models import Q
+
+from core.webhooks.choices import DeliveryStatus
+from core.webhooks.models import WebhookDelivery, WebhookSubscription
+
+
+class SubscriptionFilter(django_filters.FilterSet):
+    is_active = django_filters.BooleanFilter(label="Active")
+    q = django_filters.CharFilter(method="search", label="Search URL or token", max_length=200)
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["is_active", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(url__icontains=value) | Q(token__name__icontains=value))
+
+
+class DeliveryFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices)
+    event_type = django_filters.CharFilter(max_length=80)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["status", "event_type"]

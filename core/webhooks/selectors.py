@@ -1,0 +1,61 @@
+"""Every read of subscriptions and deliveries, scoped to the actor.
+
+A token sees its own subscriptions only; another token's look exactly like missing ones.
+The secretariat sees them all, with the delivery log.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from core.actors import Actor
+from core.errors import NotFound
+from core.webhooks.choices import DeliveryStatus
+from core.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+
+
+def subscription_list(*, actor: Actor) -> QuerySet[WebhookSubscription]:
+    subscriptions = WebhookSubscription.objects.select_related("token", "token__member")
+    if actor.is_secretariat:
+        return subscriptions
+    if actor.token_id is not None:
+        return subscriptions.filter(token_id=actor.token_id)
+    return subscriptions.none()
+
+
+def subscription_overview(*, actor: Actor) -> QuerySet[WebhookSubscription]:
+    """Subscriptions with their delivery counts, for the secretariat's list (one query)."""
+    return subscription_list(actor=actor).annotate(
+        pending_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.PENDING)),
+        failed_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+        delivered_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.DELIVERED)),
+    )
+
+
+def subscription_get(*, actor: Actor, pk: int) -> WebhookSubscription:
+    subscription = subscription_list(actor=actor).filter(pk=pk).first()
+    if subscription is None:
+        raise NotFound("No such webhook subscription.")
+    return subscription
+
+
+def delivery_list(*, actor: Actor) -> QuerySet[WebhookDelivery]:
+    deliveries = WebhookDelivery.objects.select_related("subscription", "subscription__token")
+    if actor.is_secretariat:
+        return deliveries
+    if actor.token_id is not None:
+        return deliveries.filter(subscription__token_id=actor.token_id)
+    return deliveries.none()
+
+
+def delivery_get(*, actor: Actor, pk: int) -> WebhookDelivery:
+    """A delivery with its attempts, oldest first."""
+    delivery = (
+        delivery_list(actor=actor)
+        .prefetch_related(Prefetch("attempts", queryset=WebhookAttempt.objects.order_by("number")))
+        .filter(pk=pk)
+        .first()
+    )
+    if delivery is None:
+        raise NotFound("No such webhook delivery.")
+    return delivery

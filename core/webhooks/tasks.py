@@ -1,0 +1,60 @@
+"""Thin Celery tasks around core.webhooks.services.
+
+Deliveries are not retried with Celery countdowns (those die with the broker): a failed
+attempt stores `next_attempt_at` and the `send_due` beat task queues it when it is due.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from celery import shared_task
+from django.db import transaction
+
+from core.webhooks import services
+
+# The sender waits at most ~10 s per network step; the lease (services.CLAIM_LEASE, 90 s)
+# outlasts the hard limit, so a delivery is only taken over from a worker that died.
+DELIVER_SOFT_LIMIT = 40
+DELIVER_HARD_LIMIT = 60
+# Batches per dispatch run, so one run catches up with a burst but still ends.
+DISPATCH_MAX_BATCHES = 20
+
+
+@shared_task(
+    name="webhooks.deliver", acks_late=True, soft_time_limit=DELIVER_SOFT_LIMIT, time_limit=DELIVER_HARD_LIMIT
+)
+def deliver_webhook(*, delivery_id: int) -> None:
+    """Send one delivery once; a duplicate or late message finds it claimed or done and returns."""
+    services.delivery_attempt(delivery_id=delivery_id)
+
+
+def queue_due() -> int:
+    with transaction.atomic():
+        ids = services.deliveries_take_due()
+        for delivery_id in ids:
+            transaction.on_commit(partial(deliver_webhook.delay, delivery_id=delivery_id))
+    return len(ids)
+
+
+@shared_task(name="webhooks.dispatch", acks_late=True, soft_time_limit=50, time_limit=60)
+def dispatch_webhooks() -> int:
+    """Turn new sequenced changes into deliveries, then queue the ones that are due."""
+    read = 0
+    for _ in range(DISPATCH_MAX_BATCHES):
+        count = services.deliveries_dispatch()
+        read += count
+        if count < services.DISPATCH_BATCH:
+            break
+    queue_due()
+    return read
+
+
+@shared_task(name="webhooks.send_due", acks_late=True, soft_time_limit=50, time_limit=60)
+def send_due_webhooks() -> int:
+    return queue_due()
+
+
+@shared_task(name="webhooks.prune", acks_late=True, soft_time_limit=240, time_limit=300)
+def prune_webhook_log() -> int:
+    return services.deliveries_prune()

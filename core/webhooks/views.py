@@ -1,0 +1,99 @@
+"""The secretariat's pages: subscriptions, their deliveries, and every attempt of a delivery."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.actors import actor_for_request
+from core.paging import paginate
+from core.selectors import audit_history
+from core.webhooks import permissions, selectors, services
+from core.webhooks.filters import DeliveryFilter, SubscriptionFilter
+
+
+def _secretariat(request):
+    actor = actor_for_request(request)
+    if actor is None or not permissions.can_view_log(actor):
+        raise PermissionDenied("The webhook log is for the secretariat.")
+    return actor
+
+
+def subscription_list(request):
+    actor = _secretariat(request)
+    subscription_filter = SubscriptionFilter(
+        request.GET, queryset=selectors.subscription_overview(actor=actor)
+    )
+    return render(
+        request,
+        "webhooks/subscription_list.html",
+        {"filter": subscription_filter, "page": paginate(request, subscription_filter.qs.order_by("-id"))},
+    )
+
+
+def subscription_detail(request, pk: int):
+    actor = _secretariat(request)
+    subscription = selectors.subscription_get(actor=actor, pk=pk)
+    delivery_filter = DeliveryFilter(
+        request.GET, queryset=selectors.delivery_list(actor=actor).filter(subscription=subscription)
+    )
+    return render(
+        request,
+        "webhooks/subscription_detail.html",
+        {
+            "subscription": subscription,
+            "filter": delivery_filter,
+            "page": paginate(request, delivery_filter.qs.order_by("-id")),
+            "can_manage": permissions.can_manage(actor, subscription),
+            "history": audit_history([subscription], limit=30),
+        },
+    )
+
+
+def delivery_detail(request, pk: int):
+    actor = _secretariat(request)
+    delivery = selectors.delivery_get(actor=actor, pk=pk)
+    return render(
+        request,
+        "webhooks/delivery_detail.html",
+        {
+            "delivery": delivery,
+            "attempts": list(delivery.attempts.all()),
+            "can_manage": permissions.can_manage(actor, delivery.subscription),
+        },
+    )
+
+
+@require_POST
+def subscription_disable(request, pk: int):
+    actor = _secretariat(request)
+    subscription = selectors.subscription_get(actor=actor, pk=pk)
+    services.subscription_disable(
+        actor=actor, subscription=subscription, reason="Switched off by the secretariat."
+    )
+    messages.success(request, "Subscription switched off; its waiting deliveries are cancelled.")
+    return redirect(subscription)
+
+
+@require_POST
+def subscription_enable(request, pk: int):
+    actor = _secretariat(request)
+    subscription = selectors.subscription_get(actor=actor, pk=pk)
+    services.subscription_enable(actor=actor, subscription=subscription)
+    messages.success(request, "Subscription switched back on; new changes will be delivered.")
+    return redirect(subscription)
+
+
+@require_POST
+def delivery_retry(request, pk: int):
+    actor = _secretariat(request)
+    delivery = selectors.delivery_get(actor=actor, pk=pk)
+    try:
+        services.delivery_retry(actor=actor, delivery=delivery)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Queued to be sent again within a few seconds.")
+    return redirect(delivery)
