@@ -22,6 +22,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("projects/", include("projects.urls")),
+    path("reminders/", include("core.reminders.urls")),
     path("webhooks/", include("core.webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

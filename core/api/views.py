@@ -15,6 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.actors import Actor, actor_for_request
+from core.api.idempotency import idempotent
 from core.choices import Channel
 from core.errors import PreconditionFailed
 
@@ -47,8 +48,10 @@ class ListRetrieveMixin(mixins.ListModelMixin):
 
 
 class WriteMixin:
-    """create / update / partial_update / destroy with If-Match checked under a row lock."""
+    """create / update / partial_update / destroy with If-Match checked under a row lock, and
+    Idempotency-Key honoured on create (core.api.idempotency)."""
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -25,7 +25,9 @@ class IdempotencyKey(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.IN_PROGRESS)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_headers = models.JSONField(default=dict, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
+    # The rendered JSON text, not a JSONField: jsonb would reorder keys, and a replay must
+    # send the very bytes of the first response.
+    response_body = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     locked_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)

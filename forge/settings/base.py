@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.viewer",
+                "core.reminders.context_processors.notifications",
             ],
         },
     },
@@ -168,6 +169,22 @@ CELERY_BEAT_SCHEDULE["sync-idempotency-prune"] = {"task": "sync.idempotency_keys
 CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {"task": "webhooks.dispatch", "schedule": 5.0}
 CELERY_BEAT_SCHEDULE["webhooks-send-due"] = {"task": "webhooks.send_due", "schedule": 5.0}
 CELERY_BEAT_SCHEDULE["webhooks-prune"] = {"task": "webhooks.prune", "schedule": 86400.0}
+# Reminders: claim due rows every minute, re-queue rows held past their lease, and run the
+# apps' time-based planners (weekly "still overdue" notices) every hour.
+CELERY_BEAT_SCHEDULE["reminders-dispatch"] = {
+    "task": "reminders.dispatch",
+    "schedule": env.float("FORGE_REMINDER_DISPATCH_SECONDS", default=60.0),
+}
+CELERY_BEAT_SCHEDULE["reminders-reconcile"] = {
+    "task": "reminders.reconcile",
+    "schedule": env.float("FORGE_REMINDER_RECONCILE_SECONDS", default=180.0),
+}
+CELERY_BEAT_SCHEDULE["reminders-plan"] = {"task": "reminders.plan", "schedule": 3600.0}
+# Webhooks: turn sequenced changes into deliveries, queue due deliveries (retries included),
+# and forget old delivery logs.
+CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {"task": "webhooks.dispatch", "schedule": 5.0}
+CELERY_BEAT_SCHEDULE["webhooks-send-due"] = {"task": "webhooks.send_due", "schedule": 5.0}
+CELERY_BEAT_SCHEDULE["webhooks-prune"] = {"task": "webhooks.prune", "schedule": 86400.0}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
@@ -227,6 +244,26 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 FORGE_ACTOR_RESOLVER = "members.permissions.actor_for_request"
+# Reminders (core.reminders). Modules defining kinds of reminder and periodic planners.
+FORGE_REMINDER_MODULES = ["members.reminders"]
+# Where links in emails point.
+FORGE_SITE_URL = env.str("FORGE_SITE_URL", default="http://127.0.0.1:8000")
+# The secretariat's own time zone: its reminders (chair handover) arrive at 09:00 there.
+FORGE_SECRETARIAT_TIME_ZONE = env.str("FORGE_SECRETARIAT_TIME_ZONE", default="UTC")
+# A send holds its row this long; after it the reconciler re-queues the row. Must exceed the
+# send task's hard time limit, which must stay below the broker's visibility timeout (3600 s).
+FORGE_REMINDER_LEASE_SECONDS = env.int("FORGE_REMINDER_LEASE_SECONDS", default=600)
+FORGE_REMINDER_SEND_TIME_LIMIT = env.int("FORGE_REMINDER_SEND_TIME_LIMIT", default=120)
+# Transient SMTP failures: exponential backoff from this many seconds, with jitter, capped.
+FORGE_REMINDER_RETRY_BACKOFF = env.float("FORGE_REMINDER_RETRY_BACKOFF", default=60.0)
+FORGE_REMINDER_RETRY_BACKOFF_MAX = env.float("FORGE_REMINDER_RETRY_BACKOFF_MAX", default=1800.0)
+FORGE_REMINDER_MAX_RETRIES = env.int("FORGE_REMINDER_MAX_RETRIES", default=8)
+FORGE_REMINDER_DISPATCH_BATCH = env.int("FORGE_REMINDER_DISPATCH_BATCH", default=1000)
+# A reminder planned more than this late is not created (no "14 days before" 5 days before).
+FORGE_REMINDER_PLAN_GRACE_SECONDS = env.int("FORGE_REMINDER_PLAN_GRACE_SECONDS", default=3600)
+# /healthz: the dispatcher is stale after this long without a run, except in the first
+# minutes after the web process starts (beat's first run may still be coming).
+FORGE_REMINDER_STALE_SECONDS = env.int("FORGE_REMINDER_STALE_SECONDS", default=300)
 # Change feed history kept for partners' incremental sync; an older cursor answers 410.
 FORGE_CHANGE_RETENTION_DAYS = env.int("FORGE_CHANGE_RETENTION_DAYS", default=30)
 # Idempotency-Keys are honoured for at least 24 hours (the floor is enforced when pruning).
