@@ -164,11 +164,6 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["sync-changes-sequence"] = {"task": "sync.changes_sequence", "schedule": 5.0}
 CELERY_BEAT_SCHEDULE["sync-changes-prune"] = {"task": "sync.changes_prune", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["sync-idempotency-prune"] = {"task": "sync.idempotency_keys_prune", "schedule": 3600.0}
-# Webhooks: turn sequenced changes into deliveries, queue due deliveries (retries included),
-# and forget old delivery logs.
-CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {"task": "webhooks.dispatch", "schedule": 5.0}
-CELERY_BEAT_SCHEDULE["webhooks-send-due"] = {"task": "webhooks.send_due", "schedule": 5.0}
-CELERY_BEAT_SCHEDULE["webhooks-prune"] = {"task": "webhooks.prune", "schedule": 86400.0}
 # Reminders: claim due rows every minute, re-queue rows held past their lease, and run the
 # apps' time-based planners (weekly "still overdue" notices) every hour.
 CELERY_BEAT_SCHEDULE["reminders-dispatch"] = {
