@@ -3,13 +3,19 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.actors import actor_for_request
 from core.api.exceptions import api_not_found, api_server_error
+from core.reminders.selectors import queue_summary
 from members.selectors import rotation_on
 
 
 def dashboard(request):
     today = timezone.localdate()
-    return render(request, "dashboard.html", {"rotation": rotation_on(today), "today": today})
+    context = {"rotation": rotation_on(today), "today": today}
+    actor = actor_for_request(request)
+    if actor is not None and actor.is_secretariat:
+        context["reminder_queue"] = queue_summary()
+    return render(request, "dashboard.html", context)
 
 
 def not_found(request, exception=None):

@@ -17,11 +17,13 @@ from django.utils import timezone
 
 from core.actors import Actor
 from core.errors import Forbidden, NotFound
+from core.reminders.services import reminder_cancel_for
 from core.tracking import tracked_create, tracked_delete, tracked_update
 from members import permissions
 from members.api.authentication import token_hash
 from members.choices import TokenScope
 from members.models import ChairTerm, Delegate, Member, Membership, PartnerToken
+from members.reminders import chair_handover_plan
 from members.selectors import overlapping_chair_terms
 
 MEMBER_FIELDS = {
@@ -134,7 +136,9 @@ def chair_term_create(*, actor: Actor, **fields: Any) -> ChairTerm:
     term.full_clean()
     _lock_rotation()
     chair_term_validate(term)
-    return tracked_create(term, actor=actor)
+    term = tracked_create(term, actor=actor)
+    chair_handover_plan()
+    return term
 
 
 @transaction.atomic
@@ -147,13 +151,17 @@ def chair_term_update(*, actor: Actor, term: ChairTerm, **fields: Any) -> ChairT
         setattr(proposed, name, value)
     proposed.full_clean()
     chair_term_validate(proposed)
-    return tracked_update(term, actor=actor, fields=fields)
+    term = tracked_update(term, actor=actor, fields=fields)
+    chair_handover_plan()
+    return term
 
 
 @transaction.atomic
 def chair_term_delete(*, actor: Actor, term: ChairTerm) -> None:
     _require(permissions.can_manage_chair_terms(actor), "Only the secretariat keeps the chair rotation.")
+    reminder_cancel_for(subjects=[term], reason="The chair term was deleted.")
     tracked_delete(term, actor=actor)
+    chair_handover_plan()
 
 
 def _lock_rotation() -> None:

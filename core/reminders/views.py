@@ -1,0 +1,124 @@
+"""The secretariat's queue and outbox; every user's notifications and preferences."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.actors import actor_for_request
+from core.paging import paginate
+from core.reminders import selectors, services
+from core.reminders.filters import ReminderFilter, SentMailFilter
+from core.reminders.registry import kinds
+
+
+def _actor(request):
+    actor = actor_for_request(request)
+    if actor is None:
+        raise PermissionDenied("This account has no role in the app yet.")
+    return actor
+
+
+def _secretariat(request):
+    actor = _actor(request)
+    if not actor.is_secretariat:
+        raise PermissionDenied("The reminder queue and the outbox are the secretariat's.")
+    return actor
+
+
+def reminder_list(request):
+    actor = _secretariat(request)
+    found = ReminderFilter(
+        request.GET, queryset=selectors.reminder_list(actor=actor).order_by("-due_at", "-id")
+    )
+    return render(
+        request,
+        "reminders/reminder_list.html",
+        {
+            "filter": found,
+            "page": paginate(request, found.qs),
+            "summary": selectors.queue_summary(),
+            "kinds": kinds(),
+        },
+    )
+
+
+def reminder_detail(request, pk: int):
+    actor = _secretariat(request)
+    reminder = selectors.reminder_get(actor=actor, pk=pk)
+    mails = list(reminder.mails.order_by("-sent_at"))
+    return render(request, "reminders/reminder_detail.html", {"reminder": reminder, "mails": mails})
+
+
+@require_POST
+def reminder_retry(request, pk: int):
+    actor = _secretariat(request)
+    reminder = selectors.reminder_get(actor=actor, pk=pk)
+    try:
+        services.reminder_retry(actor=actor, reminder=reminder)
+        messages.success(request, "The reminder is back in the queue.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reminder)
+
+
+def mail_list(request):
+    actor = _secretariat(request)
+    found = SentMailFilter(request.GET, queryset=selectors.sent_mail_list(actor=actor))
+    return render(
+        request,
+        "reminders/mail_list.html",
+        {"filter": found, "page": paginate(request, found.qs), "kinds": kinds()},
+    )
+
+
+def mail_detail(request, pk: int):
+    actor = _secretariat(request)
+    mail = selectors.sent_mail_get(actor=actor, pk=pk)
+    return render(request, "reminders/mail_detail.html", {"mail": mail, "resends": list(mail.resends.all())})
+
+
+@require_POST
+def mail_resend(request, pk: int):
+    actor = _secretariat(request)
+    mail = selectors.sent_mail_get(actor=actor, pk=pk)
+    try:
+        services.sent_mail_resend(actor=actor, mail=mail)
+        messages.success(request, f"Queued a new copy to {mail.to_email}; it goes out within a minute.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(mail)
+
+
+def notification_list(request):
+    actor = _actor(request)
+    page = paginate(request, selectors.notification_list(actor=actor))
+    return render(request, "reminders/notification_list.html", {"page": page})
+
+
+@require_POST
+def notifications_read(request):
+    actor = _actor(request)
+    raw = request.POST.getlist("id")
+    ids = [int(value) for value in raw if value.isdigit()] if raw else None
+    services.notifications_mark_read(actor=actor, ids=ids)
+    return redirect("reminders:notifications")
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    actor = _actor(request)
+    if request.method == "POST":
+        offered = {
+            pref.kind.name for pref in selectors.preferences_for(actor=actor) if not pref.kind.essential
+        }
+        wanted_on = set(request.POST.getlist("kind"))
+        try:
+            services.preferences_set(actor=actor, opted_out=offered - wanted_on)
+            messages.success(request, "Saved your reminder preferences.")
+            return redirect("reminders:preferences")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(
+        request, "reminders/preferences.html", {"preferences": selectors.preferences_for(actor=actor)}
+    )
