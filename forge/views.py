@@ -7,6 +7,7 @@ from core.actors import actor_for_request
 from core.api.exceptions import api_not_found, api_server_error
 from core.reminders.selectors import queue_summary
 from members.selectors import rotation_on
+from projects.selectors import portfolio_glance
 
 
 def dashboard(request):
@@ -15,6 +16,8 @@ def dashboard(request):
     actor = actor_for_request(request)
     if actor is not None and actor.is_secretariat:
         context["reminder_queue"] = queue_summary()
+    if actor is not None:
+        context["portfolio"] = portfolio_glance(actor=actor, on=today)
     return render(request, "dashboard.html", context)
 
 

@@ -273,5 +273,5 @@ FORGE_WEBHOOK_LOG_DAYS = env.int("FORGE_WEBHOOK_LOG_DAYS", default=30)
 # Turns a partner token into the actor whose view of the data its webhooks follow.
 FORGE_TOKEN_ACTOR_RESOLVER = "members.permissions.actor_for_token"
 # Reference and demo data loaders, in dependency order (each app adds its own).
-FORGE_REFERENCE_LOADERS = ["members.reference.load"]
-FORGE_DEMO_LOADERS = ["members.demo.load"]
+FORGE_REFERENCE_LOADERS = ["members.reference.load", "projects.reference.load"]
+FORGE_DEMO_LOADERS = ["members.demo.load", "projects.demo.load"]

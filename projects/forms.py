@@ -1,0 +1,135 @@
+"""Web forms. They parse and shape input; amounts and currencies go through projects.money,
+the same parser the API uses, and every write goes through a service (views call them)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from core.forms import DateInput
+from members.models import Member
+from projects import money
+from projects.choices import Stage
+from projects.codes import country_choices
+from projects.models import FundingCommitment, JointProject, Milestone, ProjectParticipant, ProjectUpdate
+
+
+class AmountInput(forms.TextInput):
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class ProjectForm(forms.ModelForm):
+    host_country = forms.ChoiceField(choices=(), help_text="ISO 3166-1 country.")
+    budget_amount = forms.CharField(required=False, widget=AmountInput(), help_text="Up to two decimals.")
+    budget_currency = forms.CharField(
+        required=False, max_length=10, help_text="ISO 4217 code, for example USD, EUR or JPY."
+    )
+
+    class Meta:
+        model = JointProject
+        fields = [
+            "title",
+            "summary",
+            "minerals",
+            "segment",
+            "host_country",
+            "lead_member",
+            "stage",
+            "budget_amount",
+            "budget_currency",
+            "confidentiality",
+            "restricted_to",
+            "is_example",
+        ]
+        widgets = {
+            "minerals": forms.SelectMultiple(attrs={"size": 8}),
+            "restricted_to": forms.SelectMultiple(attrs={"size": 6}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host_country"].choices = [("", "---------"), *country_choices()]
+        if self.instance.pk:
+            # After registration the stage moves through its own form, which keeps the history.
+            del self.fields["stage"]
+        if self.instance.budget_amount is not None and not self.is_bound:
+            self.initial["budget_amount"] = f"{self.instance.budget_amount:.2f}"
+
+    def clean_budget_amount(self):
+        raw = self.cleaned_data.get("budget_amount", "")
+        return money.parse_amount(raw, field=None, allow_zero=True) if raw.strip() else None
+
+    def clean_budget_currency(self):
+        raw = self.cleaned_data.get("budget_currency", "")
+        return money.parse_currency(raw, field=None) if raw.strip() else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        amount, currency = cleaned.get("budget_amount"), cleaned.get("budget_currency")
+        if "budget_amount" in cleaned and "budget_currency" in cleaned and (amount is None) != (not currency):
+            missing = "budget_currency" if amount is not None else "budget_amount"
+            self.add_error(missing, "A budget needs both an amount and a currency.")
+        return cleaned
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(choices=Stage.choices)
+    on = forms.DateField(widget=DateInput(), required=False, help_text="Default: today.")
+    note = forms.CharField(max_length=500, required=False)
+
+
+class ParticipantForm(forms.ModelForm):
+    class Meta:
+        model = ProjectParticipant
+        fields = ["member", "role"]
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "done_on", "note"]
+        widgets = {"due_on": DateInput(), "done_on": DateInput()}
+
+
+class CommitmentForm(forms.ModelForm):
+    amount = forms.CharField(widget=AmountInput(), help_text="More than zero, up to two decimals.")
+    currency = forms.CharField(max_length=10, help_text="ISO 4217 code, for example USD, EUR or JPY.")
+
+    class Meta:
+        model = FundingCommitment
+        fields = ["member", "amount", "currency", "pledged_on", "note"]
+        widgets = {"pledged_on": DateInput()}
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pledged_on"].required = False
+        self.fields["pledged_on"].help_text = "Default: today."
+        if members is not None:
+            self.fields["member"].queryset = members
+        if self.instance.pk:
+            del self.fields["member"]  # a commitment stays with the member who made it
+            if not self.is_bound:
+                self.initial["amount"] = f"{self.instance.amount:.2f}"
+
+    def clean_amount(self):
+        return money.parse_amount(self.cleaned_data.get("amount", ""), field=None)
+
+    def clean_currency(self):
+        return money.parse_currency(self.cleaned_data.get("currency", ""), field=None)
+
+
+class UpdateForm(forms.ModelForm):
+    class Meta:
+        model = ProjectUpdate
+        fields = ["text", "reported_stage"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+        labels = {"text": "Update", "reported_stage": "Stage now (optional)"}
+
+
+def member_choices_for(actor, project: JointProject):
+    """Whom a commitment may be recorded for: any member taking part (secretariat), or the
+    delegation's own member."""
+    ids = [project.lead_member_id, *(p.member_id for p in project.participants.all())]
+    members = Member.objects.filter(pk__in=ids).order_by("name")
+    return members if actor.is_secretariat else members.filter(pk=actor.member_id)
