@@ -150,7 +150,7 @@ def active_registration_count(invitation: Invitation) -> int:
 
 
 def participants(*, meeting: Meeting) -> list[Registration]:
-    """Active registrations of accepted or tentative invitations, by member then capacity."""
+    """Active registrations, by member then capacity."""
     return list(
         Registration.objects.filter(invitation__meeting=meeting, status=RegistrationStatus.ACTIVE)
         .select_related("invitation__member", "delegate")
@@ -166,6 +166,10 @@ class RsvpGrid:
     counts: dict[str, int]
     rows: list[Invitation]
     total: int
+
+    @property
+    def columns(self) -> list[tuple[str, str, int]]:
+        return [(value, label, self.counts[value]) for value, label in self.statuses]
 
 
 def rsvp_grid(*, actor: Actor, meeting: Meeting) -> RsvpGrid:

@@ -1,0 +1,235 @@
+"""Forms parse and shape input; the services decide. Meeting times are typed in the venue's
+time zone (labelled on the form) and stored in UTC."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.forms import DateInput, DateTimeInput
+from meetings.choices import ANSWERS, MEETING_TRANSITIONS, MeetingStatus
+from meetings.models import ActionItem, AgendaItem, Document, Meeting, Outcome
+from meetings.slots import MAX_RANGE_DAYS
+from meetings.uploads import CREDENTIAL_EXTENSIONS, DOCUMENT_EXTENSIONS
+from members.choices import Capacity, MemberStatus
+from members.models import Delegate, Member, validate_time_zone
+
+LOCAL_FIELDS = ("starts_at", "ends_at", "rsvp_deadline")
+
+
+class MeetingForm(forms.ModelForm):
+    status = forms.ChoiceField(
+        choices=[(MeetingStatus.DRAFT, "Draft (secretariat only)"), (MeetingStatus.ANNOUNCED, "Announced")],
+        initial=MeetingStatus.ANNOUNCED,
+        help_text="Delegations see a meeting once it is announced.",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "venue_name",
+            "venue_time_zone",
+            "virtual_link",
+            "starts_at",
+            "ends_at",
+            "rsvp_deadline",
+            "margins_of",
+            "host",
+            "chaired_by",
+            "confidentiality",
+            "restricted_to",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "rsvp_deadline": DateTimeInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "restricted_to": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "starts_at": "In the venue's time zone.",
+            "ends_at": "In the venue's time zone.",
+            "rsvp_deadline": "In the venue's time zone.",
+            "chaired_by": "Leave empty for the chair on the meeting's date.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["status"]
+            # Show stored UTC times as the venue's wall-clock times.
+            tz = self.instance.tz
+            for name in LOCAL_FIELDS:
+                value = getattr(self.instance, name)
+                if value:
+                    self.initial[name] = value.astimezone(tz).replace(tzinfo=None)
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = cleaned.get("venue_time_zone")
+        if not zone:
+            return cleaned
+        try:
+            validate_time_zone(zone)
+        except ValidationError as exc:
+            self.add_error("venue_time_zone", exc)
+            return cleaned
+        tz = zoneinfo.ZoneInfo(zone)
+        for name in LOCAL_FIELDS:
+            value = cleaned.get(name)
+            if isinstance(value, datetime.datetime):
+                # The widget's value was made aware in UTC; it was meant as venue time.
+                cleaned[name] = value.replace(tzinfo=None).replace(tzinfo=tz).astimezone(datetime.UTC)
+        return cleaned
+
+    def _post_clean(self):
+        # Model-level rules run in the service with the final values; running them here too would
+        # check the times before they are converted from venue time.
+        pass
+
+    def service_fields(self) -> dict:
+        fields = dict(self.cleaned_data)
+        fields["restricted_to"] = list(fields.get("restricted_to") or [])
+        if not fields.get("chaired_by") and not self.instance.pk:
+            fields.pop("chaired_by", None)
+        return fields
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=MeetingStatus.choices)
+
+    def __init__(self, *args, current: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = MEETING_TRANSITIONS[current]
+        self.fields["status"].choices = [
+            (value, label) for value, label in MeetingStatus.choices if value in allowed
+        ]
+
+
+class InviteForm(forms.Form):
+    MODES = [("all", "All members"), ("chosen", "Chosen members"), ("status", "Members with these statuses")]
+    mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect, initial="all")
+    members = forms.ModelMultipleChoiceField(
+        queryset=Member.objects.order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+    member_statuses = forms.MultipleChoiceField(
+        choices=MemberStatus.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    seats_quota = forms.IntegerField(min_value=1, max_value=50, initial=3, help_text="Seats per delegation.")
+
+    def service_kwargs(self) -> dict:
+        mode = self.cleaned_data["mode"]
+        return {
+            "all_members": mode == "all",
+            "members": list(self.cleaned_data["members"]) if mode == "chosen" else [],
+            "member_statuses": self.cleaned_data["member_statuses"] if mode == "status" else [],
+            "seats_quota": self.cleaned_data["seats_quota"],
+        }
+
+
+class AnswerForm(forms.Form):
+    status = forms.ChoiceField(choices=[(s.value, s.label) for s in ANSWERS], widget=forms.RadioSelect)
+
+
+class CredentialsForm(forms.Form):
+    credentials = forms.FileField(
+        help_text=f"The letter or note verbale, as a PDF ({', '.join(CREDENTIAL_EXTENSIONS)})."
+    )
+
+
+class RegistrationForm(forms.Form):
+    delegate = forms.ModelChoiceField(queryset=Delegate.objects.none())
+    capacity = forms.ChoiceField(
+        choices=[("", "— the delegate's own —"), *Capacity.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegate"].queryset = Delegate.objects.filter(member=member).order_by("full_name")
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "description", "duration_minutes", "presenter", "documents"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = meeting.documents.order_by("title")
+        self.fields["documents"].required = False
+
+
+class DocumentForm(forms.ModelForm):
+    file = forms.FileField(
+        help_text="Accepted: " + ", ".join(ext.lstrip(".").upper() for ext in DOCUMENT_EXTENSIONS)
+    )
+
+    class Meta:
+        model = Document
+        fields = ["title", "description", "confidentiality", "restricted_to", "file"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "restricted_to": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["file"]
+
+
+class VersionForm(forms.Form):
+    file = forms.FileField()
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["kind", "title", "text", "adopted_on", "document"]
+        widgets = {"adopted_on": DateInput(), "text": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = meeting.documents.order_by("title")
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["description", "owner", "due_on", "status", "outcome"]
+        widgets = {"due_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].queryset = meeting.outcomes.order_by("title")
+
+
+class SlotFinderForm(forms.Form):
+    date_from = forms.DateField(widget=DateInput(), label="From (UTC date)")
+    date_to = forms.DateField(widget=DateInput(), label="To (UTC date)")
+    duration_minutes = forms.IntegerField(min_value=30, max_value=600, initial=90, label="Duration (minutes)")
+    members = forms.ModelMultipleChoiceField(
+        queryset=Member.objects.order_by("name"),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text="Delegations whose capitals' working hours count.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end:
+            if end < start:
+                self.add_error("date_to", "The end of the range cannot be before its start.")
+            elif (end - start).days >= MAX_RANGE_DAYS:
+                self.add_error("date_to", f"Search at most {MAX_RANGE_DAYS} days at a time.")
+        return cleaned
