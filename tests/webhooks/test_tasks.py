@@ -1,0 +1,42 @@
+"""The Celery tasks, run in-process: dispatch queues due deliveries on commit, deliver sends once."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.webhooks import services, tasks
+from core.webhooks.models import WebhookDelivery
+from members import services as member_services
+from members.permissions import actor_for_token
+
+
+@pytest.mark.django_db
+def test_dispatch_task_queues_new_deliveries_on_commit(
+    korea, token_for, receiver, system_actor, sequenced, django_capture_on_commit_callbacks
+):
+    token, _ = token_for(member=korea)
+    services.subscription_create(actor=actor_for_token(token), url=receiver.url, event_types=["*"])
+    member_services.delegate_create(actor=system_actor, member=korea, full_name="Park", capacity="delegate")
+    sequenced()
+    # execute=False: the callbacks would put messages on the broker; here we only count them.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert tasks.dispatch_webhooks() >= 1
+    delivery = WebhookDelivery.objects.get()
+    assert len(callbacks) == 1
+    assert callbacks[0].keywords == {"delivery_id": delivery.pk}
+    assert delivery.queued_at is not None
+
+    tasks.deliver_webhook(delivery_id=delivery.pk)
+    tasks.deliver_webhook(delivery_id=delivery.pk)
+    assert len(receiver.requests) == 1
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert tasks.send_due_webhooks() == 0
+    assert callbacks == []
+
+
+def test_deliver_task_is_keyword_only_and_acks_late():
+    with pytest.raises(TypeError):
+        tasks.deliver_webhook.run(1)
+    assert tasks.deliver_webhook.acks_late is True
+    assert tasks.deliver_webhook.time_limit == tasks.DELIVER_HARD_LIMIT
+    assert services.CLAIM_LEASE.total_seconds() > tasks.DELIVER_HARD_LIMIT
