@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -44,6 +44,8 @@ class WebhookSubscriptionViewSet(ModelViewSet):
     filterset_class = SubscriptionFilter
 
     def get_queryset(self):
+        if self.action == "deliveries":
+            return selectors.delivery_list(actor=self.actor)
         return selectors.subscription_list(actor=self.actor)
 
     def get_object(self):
@@ -83,11 +85,15 @@ class WebhookSubscriptionViewSet(ModelViewSet):
         data = self.representation(subscription)
         return Response(data, headers={"ETag": etag_for(data)})
 
-    @extend_schema(responses={200: DeliverySerializer(many=True)}, filters=True)
+    @extend_schema(
+        responses={200: DeliverySerializer(many=True)},
+        filters=True,
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The subscription's id.")],
+    )
     @action(detail=True, methods=["get"], filterset_class=DeliveryFilter)
     def deliveries(self, request, pk=None):
         """This subscription's deliveries (oldest first, like every list) with their last result."""
         subscription = self.get_object()
-        deliveries = selectors.delivery_list(actor=self.actor).filter(subscription=subscription)
+        deliveries = self.get_queryset().filter(subscription=subscription)
         page = self.paginate_queryset(self.filter_queryset(deliveries))
         return self.get_paginated_response(DeliverySerializer(page, many=True).data)
