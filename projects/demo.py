@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from core.actors import Actor
 from core.choices import Confidentiality
+from meetings.models import Meeting
 from members.models import Member
 from projects import services
 from projects.choices import FundingStatus, ParticipantRole, Segment, Stage
@@ -145,8 +146,14 @@ def _stage(text: str) -> tuple[str, str]:
     return STAGES[base.strip()], rest.rstrip(")").strip()
 
 
+# The example meeting where the demo commitments are said to have been announced, when the
+# meetings demo has loaded it.
+ANNOUNCED_AT_TITLE = "FORGE Finance Network call (example)"
+
+
 def load(*, actor: Actor, stdout) -> None:
     today = timezone.localdate()
+    announced_at = Meeting.objects.filter(title=ANNOUNCED_AT_TITLE).first()
     members = {member.iso2: member for member in Member.objects.all()}
     minerals = {mineral.slug: mineral for mineral in Mineral.objects.all()}
     created = 0
@@ -198,6 +205,7 @@ def load(*, actor: Actor, stdout) -> None:
                 disbursed_on=today - datetime.timedelta(days=30)
                 if status == FundingStatus.DISBURSED
                 else None,
+                announced_at=announced_at,
             )
         for code, text in extra.updates:
             services.update_post(actor=actor, project=project, text=f"{text} (example, posted for {code})")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from core.forms import DateInput
+from meetings import selectors as meeting_selectors
 from members.models import Member
 from projects import money
 from projects.choices import Stage
@@ -88,8 +89,12 @@ class ParticipantForm(forms.ModelForm):
 class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = ["title", "due_on", "done_on", "note"]
+        fields = ["title", "due_on", "done_on", "note", "action_item"]
         widgets = {"due_on": DateInput(), "done_on": DateInput()}
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action_item"].queryset = meeting_selectors.action_item_list(actor=actor)
 
 
 class CommitmentForm(forms.ModelForm):
@@ -98,11 +103,12 @@ class CommitmentForm(forms.ModelForm):
 
     class Meta:
         model = FundingCommitment
-        fields = ["member", "amount", "currency", "pledged_on", "note"]
+        fields = ["member", "amount", "currency", "pledged_on", "note", "announced_at"]
         widgets = {"pledged_on": DateInput()}
 
-    def __init__(self, *args, members=None, **kwargs):
+    def __init__(self, *args, actor, members=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["announced_at"].queryset = meeting_selectors.meeting_list(actor=actor)
         self.fields["pledged_on"].required = False
         self.fields["pledged_on"].help_text = "Default: today."
         if members is not None:

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from core.choices import Confidentiality
 from core.models import TrackedModel
+from meetings.models import ActionItem, Meeting
 from members.models import Member
 from projects.choices import (
     INACTIVE_STAGES,
@@ -126,11 +127,6 @@ class JointProject(TrackedModel):
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.pk])
 
-    def clean(self) -> None:
-        if (self.budget_amount is None) != (not self.budget_currency):
-            missing = "budget_currency" if self.budget_amount is not None else "budget_amount"
-            raise ValidationError({missing: "A budget needs both an amount and a currency."})
-
     @property
     def is_active(self) -> bool:
         return self.stage not in INACTIVE_STAGES
@@ -203,6 +199,15 @@ class Milestone(TrackedModel):
     due_on = models.DateField()
     done_on = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    # The link between the two apps lives here, in the higher app: meetings never import projects.
+    action_item = models.ForeignKey(
+        ActionItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The meeting action item this milestone follows up, if any.",
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -236,6 +241,14 @@ class FundingCommitment(TrackedModel):
     approved_on = models.DateField(null=True, blank=True)
     disbursed_on = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    announced_at = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The meeting where the commitment was announced, if any.",
+    )
 
     class Meta:
         ordering = ["project_id", "pledged_on", "id"]

@@ -107,14 +107,21 @@ def _participants_prefetch() -> Prefetch:
     )
 
 
+def _last_update_at() -> Subquery:
+    latest = (
+        ProjectUpdate.objects.filter(project=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    )
+    return Subquery(latest)
+
+
 def project_list(*, actor: Actor, on: datetime.date | None = None) -> QuerySet[JointProject]:
-    """Visible projects with what the portfolio shows: lead, minerals, participants and the
-    number of milestones overdue on `on` (today by default)."""
+    """Visible projects with what the portfolio shows: lead, minerals, participants, the
+    number of milestones overdue on `on` (today by default) and when the last update came."""
     return (
         project_visible(actor=actor)
         .select_related("lead_member")
         .prefetch_related("minerals", _participants_prefetch(), "restricted_to")
-        .annotate(overdue_milestones=_overdue_count(on or today()))
+        .annotate(overdue_milestones=_overdue_count(on or today()), last_update_at=_last_update_at())
     )
 
 
@@ -145,7 +152,7 @@ def participant_get(*, actor: Actor, pk) -> ProjectParticipant:
 
 
 def milestone_list(*, actor: Actor, on: datetime.date | None = None) -> QuerySet[Milestone]:
-    return _of_visible(Milestone.objects.select_related("project"), actor).annotate(
+    return _of_visible(Milestone.objects.select_related("project", "action_item"), actor).annotate(
         status=milestone_status_expression(on or today())
     )
 
@@ -155,7 +162,7 @@ def milestone_get(*, actor: Actor, pk) -> Milestone:
 
 
 def commitment_list(*, actor: Actor) -> QuerySet[FundingCommitment]:
-    return _of_visible(FundingCommitment.objects.select_related("project", "member"), actor)
+    return _of_visible(FundingCommitment.objects.select_related("project", "member", "announced_at"), actor)
 
 
 def commitment_get(*, actor: Actor, pk) -> FundingCommitment:

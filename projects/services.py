@@ -22,6 +22,8 @@ from core.actors import Actor
 from core.choices import AuditAction
 from core.errors import Forbidden
 from core.tracking import audit_record, touch, tracked_create, tracked_delete, tracked_update
+from meetings import selectors as meeting_selectors
+from meetings.models import ActionItem, Meeting
 from members.models import Member
 from projects import permissions
 from projects.choices import FundingStatus, ParticipantRole, Stage
@@ -48,8 +50,17 @@ PROJECT_FIELDS = {
     "is_example",
 }
 PROJECT_RELATED = {"minerals", "restricted_to"}
-MILESTONE_FIELDS = {"title", "due_on", "done_on", "note"}
-COMMITMENT_FIELDS = {"amount", "currency", "pledged_on", "approved_on", "disbursed_on", "note", "status"}
+MILESTONE_FIELDS = {"title", "due_on", "done_on", "note", "action_item"}
+COMMITMENT_FIELDS = {
+    "amount",
+    "currency",
+    "pledged_on",
+    "approved_on",
+    "disbursed_on",
+    "note",
+    "status",
+    "announced_at",
+}
 
 # The funding life cycle, in one place: each status, the one it may move to and the date
 # field that records the step.
@@ -68,6 +79,22 @@ def _only(fields: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def _check_meeting_links(
+    actor: Actor, *, announced_at: Meeting | None = None, action_item: ActionItem | None = None
+) -> None:
+    """A link to a meeting or action item the actor cannot see reads as a missing one."""
+    if (
+        announced_at is not None
+        and not meeting_selectors.meeting_list(actor=actor).filter(pk=announced_at.pk).exists()
+    ):
+        raise ValidationError({"announced_at": "No such meeting."})
+    if (
+        action_item is not None
+        and not meeting_selectors.action_item_list(actor=actor).filter(pk=action_item.pk).exists()
+    ):
+        raise ValidationError({"action_item": "No such action item."})
 
 
 # Minerals (reference data) -------------------------------------------------------------
@@ -279,12 +306,15 @@ def milestone_create(
     due_on: datetime.date,
     done_on: datetime.date | None = None,
     note: str = "",
+    action_item: ActionItem | None = None,
 ) -> Milestone:
     _require_work(actor, project)
     _check_done_on(done_on)
-    return tracked_create(
-        Milestone(project=project, title=title, due_on=due_on, done_on=done_on, note=note), actor=actor
+    _check_meeting_links(actor, action_item=action_item)
+    milestone = Milestone(
+        project=project, title=title, due_on=due_on, done_on=done_on, note=note, action_item=action_item
     )
+    return tracked_create(milestone, actor=actor)
 
 
 @transaction.atomic
@@ -292,6 +322,7 @@ def milestone_update(*, actor: Actor, milestone: Milestone, **fields: Any) -> Mi
     _require_work(actor, milestone.project)
     fields = _only(fields, MILESTONE_FIELDS)
     _check_done_on(fields.get("done_on"))
+    _check_meeting_links(actor, action_item=fields.get("action_item"))
     return tracked_update(milestone, actor=actor, fields=fields)
 
 
@@ -359,8 +390,10 @@ def commitment_create(
     approved_on: datetime.date | None = None,
     disbursed_on: datetime.date | None = None,
     note: str = "",
+    announced_at: Meeting | None = None,
 ) -> FundingCommitment:
     _require_own_commitment(actor, project, member)
+    _check_meeting_links(actor, announced_at=announced_at)
     if status not in FundingStatus.values:
         raise ValidationError({"status": f"“{status}” is not a commitment status."})
     dates = {"approved_on": approved_on, "disbursed_on": disbursed_on}
@@ -373,6 +406,7 @@ def commitment_create(
         status=status,
         pledged_on=pledged_on or _today(),
         note=note,
+        announced_at=announced_at,
         **dates,
     )
     return tracked_create(commitment, actor=actor)
@@ -388,6 +422,7 @@ def commitment_update(*, actor: Actor, commitment: FundingCommitment, **fields: 
         "A delegation changes only its own member's commitments.",
     )
     fields = _only(dict(fields), COMMITMENT_FIELDS)
+    _check_meeting_links(actor, announced_at=fields.get("announced_at"))
     status = fields.get("status", commitment.status)
     if status not in FundingStatus.values:
         raise ValidationError({"status": f"“{status}” is not a commitment status."})

@@ -102,6 +102,7 @@ CSV_HEADER = [
     "budget_currency",
     "confidentiality",
     "overdue_milestones",
+    "last_update_utc",
     "updated_at_utc",
 ]
 
@@ -127,6 +128,7 @@ def _csv_rows(projects) -> Iterator[list[str]]:
             project.budget_currency,
             project.get_confidentiality_display(),
             str(project.overdue_milestones),
+            project.last_update_at.strftime("%Y-%m-%dT%H:%M:%SZ") if project.last_update_at else "",
             project.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         ]
 
@@ -278,7 +280,7 @@ def milestone_create(request, pk: int):
     actor = _actor(request)
     project = selectors.project_get(actor=actor, pk=pk)
     _require_work(actor, project)
-    form = MilestoneForm(request.POST or None)
+    form = MilestoneForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
         saved = call_service(
             form, lambda: services.milestone_create(actor=actor, project=project, **form.cleaned_data)
@@ -294,7 +296,7 @@ def milestone_edit(request, pk: int):
     actor = _actor(request)
     milestone = selectors.milestone_get(actor=actor, pk=pk)
     _require_work(actor, milestone.project)
-    form = MilestoneForm(request.POST or None, instance=milestone)
+    form = MilestoneForm(request.POST or None, instance=milestone, actor=actor)
     if request.method == "POST" and form.is_valid():
         changed = _changed(form)
         saved = call_service(
@@ -326,7 +328,7 @@ def commitment_create(request, pk: int):
     actor = _actor(request)
     project = selectors.project_get(actor=actor, pk=pk)
     _require_work(actor, project)
-    form = CommitmentForm(request.POST or None, members=member_choices_for(actor, project))
+    form = CommitmentForm(request.POST or None, actor=actor, members=member_choices_for(actor, project))
     if request.method == "POST" and form.is_valid():
         saved = call_service(
             form, lambda: services.commitment_create(actor=actor, project=project, **form.cleaned_data)
@@ -349,7 +351,7 @@ def commitment_edit(request, pk: int):
         commitment.project,
         "A delegation changes only its own member's commitments.",
     )
-    form = CommitmentForm(request.POST or None, instance=commitment)
+    form = CommitmentForm(request.POST or None, instance=commitment, actor=actor)
     if request.method == "POST" and form.is_valid():
         changed = _changed(form)
         saved = call_service(

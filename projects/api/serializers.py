@@ -9,6 +9,7 @@ from rest_framework import serializers
 from core.actors import actor_for_request
 from core.choices import Channel
 from core.errors import NotFound
+from meetings import selectors as meeting_selectors
 from members.api.serializers import MemberCodeField
 from projects import money, selectors
 from projects.codes import validate_country
@@ -61,6 +62,20 @@ class VisibleProjectField(serializers.PrimaryKeyRelatedField):
         if project is None:
             raise NotFound("No such project.")
         return project
+
+
+class VisibleMeetingField(serializers.PrimaryKeyRelatedField):
+    """A meeting by id among those the caller may see (an unseen one reads as missing)."""
+
+    def get_queryset(self):
+        actor = actor_for_request(self.context["request"], Channel.API)
+        return meeting_selectors.meeting_list(actor=actor)
+
+
+class VisibleActionItemField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        actor = actor_for_request(self.context["request"], Channel.API)
+        return meeting_selectors.action_item_list(actor=actor)
 
 
 class FixedAfterCreateMixin:
@@ -191,10 +206,22 @@ class MilestoneSerializer(FixedAfterCreateMixin, serializers.ModelSerializer):
     fixed_after_create = ("project",)
     project = VisibleProjectField()
     status = serializers.SerializerMethodField(help_text="upcoming, overdue or done, as of today (UTC).")
+    action_item = VisibleActionItemField(allow_null=True, required=False)
 
     class Meta:
         model = Milestone
-        fields = ["id", "project", "title", "due_on", "done_on", "note", "status", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "project",
+            "title",
+            "due_on",
+            "done_on",
+            "note",
+            "action_item",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "status", "created_at", "updated_at"]
 
     def get_status(self, obj) -> str:
@@ -207,6 +234,7 @@ class FundingCommitmentSerializer(FixedAfterCreateMixin, serializers.ModelSerial
     member = MemberCodeField()
     amount = AmountField()
     currency = CurrencyField()
+    announced_at = VisibleMeetingField(allow_null=True, required=False)
 
     class Meta:
         model = FundingCommitment
@@ -221,6 +249,7 @@ class FundingCommitmentSerializer(FixedAfterCreateMixin, serializers.ModelSerial
             "approved_on",
             "disbursed_on",
             "note",
+            "announced_at",
             "created_at",
             "updated_at",
         ]
