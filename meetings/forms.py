@@ -21,6 +21,7 @@ LOCAL_FIELDS = ("starts_at", "ends_at", "rsvp_deadline")
 
 
 class MeetingForm(forms.ModelForm):
+    virtual_link = forms.URLField(required=False, max_length=500, assume_scheme="https")
     status = forms.ChoiceField(
         choices=[(MeetingStatus.DRAFT, "Draft (secretariat only)"), (MeetingStatus.ANNOUNCED, "Announced")],
         initial=MeetingStatus.ANNOUNCED,

@@ -38,6 +38,7 @@ from meetings.models import (
     Outcome,
     Registration,
 )
+from meetings.reminders import meeting_reminders_plan
 from meetings.uploads import CREDENTIAL_EXTENSIONS, DOCUMENT_EXTENSIONS, check_upload
 from members.choices import MemberStatus
 from members.models import Delegate, Member
@@ -141,6 +142,7 @@ def meeting_schedule(
         setattr(meeting, name, value)
     tracked_create(meeting, actor=actor)
     _set_audience(meeting, restricted_to, actor=actor)
+    meeting_reminders_plan(meeting=meeting)
     return meeting
 
 
@@ -169,6 +171,7 @@ def meeting_update(
     if changed & CALENDAR_FIELDS:
         fields["ics_sequence"] = locked.ics_sequence + 1
     saved = tracked_update(locked, actor=actor, fields=fields)
+    meeting_reminders_plan(meeting=saved)  # a moved meeting or deadline moves its reminders
     if restricted_to is not None:
         _set_audience(saved, restricted_to, actor=actor)
     return saved
@@ -194,12 +197,14 @@ def meeting_status_change(*, actor: Actor, meeting: Meeting, status: str) -> Mee
     permissions.require_manage(actor)
     locked = _lock(meeting)
     status_move_check(locked.status, status)
-    return tracked_update(
+    saved = tracked_update(
         locked,
         actor=actor,
         fields={"status": status, "ics_sequence": locked.ics_sequence + 1},
         action="status",
     )
+    meeting_reminders_plan(meeting=saved)  # a cancelled or held meeting cancels its reminders
+    return saved
 
 
 # Invitations ----------------------------------------------------------------------------
@@ -244,6 +249,7 @@ def invitations_send(
     ]
     if created:
         touch(locked)  # invited members may now see a restricted meeting
+        meeting_reminders_plan(meeting=locked)
     return created
 
 
@@ -280,6 +286,7 @@ def invitation_answer(*, actor: Actor, invitation: Invitation, status: str) -> I
             tracked_update(
                 registration, actor=actor, fields={"status": RegistrationStatus.WITHDRAWN}, action="withdraw"
             )
+    meeting_reminders_plan(meeting=meeting)  # an answer stops the RSVP reminders
     return saved
 
 
@@ -356,7 +363,9 @@ def registration_add(
         capacity=capacity or delegate.capacity,
         registered_by_label=actor.label,
     )
-    return tracked_create(registration, actor=actor)
+    registration = tracked_create(registration, actor=actor)
+    meeting_reminders_plan(meeting=locked.meeting)
+    return registration
 
 
 @transaction.atomic
@@ -389,6 +398,7 @@ def registration_substitute(
         fields={"status": RegistrationStatus.REPLACED, "replaced_by": substitute},
         action="substitute",
     )
+    meeting_reminders_plan(meeting=locked_invitation.meeting)
     return substitute
 
 
@@ -398,9 +408,11 @@ def registration_withdraw(*, actor: Actor, registration: Registration) -> Regist
     current = _lock(registration)
     if current.status != RegistrationStatus.ACTIVE:
         raise ValidationError({"status": "This registration is no longer active."})
-    return tracked_update(
+    saved = tracked_update(
         current, actor=actor, fields={"status": RegistrationStatus.WITHDRAWN}, action="withdraw"
     )
+    meeting_reminders_plan(meeting=saved.invitation.meeting)
+    return saved
 
 
 # Agenda -----------------------------------------------------------------------------------
