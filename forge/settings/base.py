@@ -207,7 +207,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
     ],
     "EXCEPTION_HANDLER": "core.api.exceptions.problem_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ForgeAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ActorRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"actor": env.str("FORGE_API_RATE", default="600/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -46,6 +46,8 @@ class FeedView(APIView):
 
 
 class ChangesView(FeedView):
+    problem_responses = ["410"]  # for the OpenAPI document (core.api.schema)
+
     @extend_schema(
         operation_id="changes_list",
         summary="Changes after a cursor",
