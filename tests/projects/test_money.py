@@ -89,7 +89,9 @@ def test_parse_money_reports_both_fields_at_once():
         ({"amount": "10.00", "currency": "dollars"}, "currency"),
     ],
 )
-def test_api_commitment_with_bad_money_is_400_naming_the_field(api_client_for, korea, korean_project, body, field):
+def test_api_commitment_with_bad_money_is_400_naming_the_field(
+    api_client_for, korea, korean_project, body, field
+):
     client = api_client_for(TokenScope.WRITE, korea)
     response = client.post(
         "/api/v1/funding-commitments/", {"project": korean_project.pk, "member": "KR", **body}, format="json"
@@ -110,7 +112,9 @@ def test_api_commitment_with_bad_money_is_400_naming_the_field(api_client_for, k
         ({"budget_amount": "1000.00"}, "budget_currency"),
     ],
 )
-def test_api_project_budget_with_bad_money_is_400_naming_the_field(secretariat_user, korean_project, body, field):
+def test_api_project_budget_with_bad_money_is_400_naming_the_field(
+    secretariat_user, korean_project, body, field
+):
     client = APIClient()
     client.force_login(secretariat_user)
     response = client.patch(f"/api/v1/projects/{korean_project.pk}/", body, format="json")
@@ -124,7 +128,9 @@ def test_api_project_budget_is_saved_as_two_decimal_string(secretariat_user, kor
     client = APIClient()
     client.force_login(secretariat_user)
     response = client.patch(
-        f"/api/v1/projects/{korean_project.pk}/", {"budget_amount": 1250000.5, "budget_currency": "eur"}, format="json"
+        f"/api/v1/projects/{korean_project.pk}/",
+        {"budget_amount": 1250000.5, "budget_currency": "eur"},
+        format="json",
     )
     assert response.status_code == 200
     assert (response.json()["budget_amount"], response.json()["budget_currency"]) == ("1250000.50", "EUR")
@@ -144,7 +150,9 @@ def test_api_project_budget_is_saved_as_two_decimal_string(secretariat_user, kor
         ("3.00", "QQQ", "currency", "“QQQ” is not an ISO 4217 currency code (for example USD, EUR, JPY)."),
     ],
 )
-def test_web_commitment_form_shows_money_errors_by_field(korea_client, korea, korean_project, amount, currency, field, message):
+def test_web_commitment_form_shows_money_errors_by_field(
+    korea_client, korea, korean_project, amount, currency, field, message
+):
     response = korea_client.post(
         f"/projects/{korean_project.pk}/commitments/new/",
         {"member": korea.pk, "amount": amount, "currency": currency},

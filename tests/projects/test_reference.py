@@ -9,7 +9,12 @@ def test_merged_list_has_every_usgs_name_and_the_crma_only_entries():
     rows = merged_minerals()
     assert len(rows) == 64
     assert sum(row.usgs_2025 for row in rows) == 60
-    assert sorted(row.name for row in rows if not row.usgs_2025) == ["Feldspar", "Helium", "Phosphorus", "Strontium"]
+    assert sorted(row.name for row in rows if not row.usgs_2025) == [
+        "Feldspar",
+        "Helium",
+        "Phosphorus",
+        "Strontium",
+    ]
 
 
 def test_names_that_differ_are_matched_through_aliases():

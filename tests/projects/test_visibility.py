@@ -14,7 +14,9 @@ from tests.factories import JointProjectFactory, MemberFactory, MilestoneFactory
 def projects(korea, japan):
     other = MemberFactory(iso2="DE", name="Germany")
     made = {
-        "public": JointProjectFactory(title="public", lead_member=japan, confidentiality=Confidentiality.PUBLIC),
+        "public": JointProjectFactory(
+            title="public", lead_member=japan, confidentiality=Confidentiality.PUBLIC
+        ),
         "members": JointProjectFactory(title="members", lead_member=japan),
         "restricted-named": JointProjectFactory(
             title="restricted-named",
@@ -23,7 +25,10 @@ def projects(korea, japan):
             restricted_to=[korea, other],
         ),
         "restricted-other": JointProjectFactory(
-            title="restricted-other", lead_member=japan, confidentiality=Confidentiality.RESTRICTED, restricted_to=[other]
+            title="restricted-other",
+            lead_member=japan,
+            confidentiality=Confidentiality.RESTRICTED,
+            restricted_to=[other],
         ),
         "restricted-lead": JointProjectFactory(
             title="restricted-lead", lead_member=korea, confidentiality=Confidentiality.RESTRICTED
