@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
+    path("calendar/", include("meetings.calendar_urls")),
     path("projects/", include("projects.urls")),
     path("reminders/", include("core.reminders.urls")),
     path("webhooks/", include("core.webhooks.urls")),

@@ -6,6 +6,7 @@ from django.utils import timezone
 from core.actors import actor_for_request
 from core.api.exceptions import api_not_found, api_server_error
 from core.reminders.selectors import queue_summary
+from meetings.selectors import pending_invitations, upcoming_meetings
 from members.selectors import rotation_on
 from projects.selectors import portfolio_glance
 
@@ -18,6 +19,8 @@ def dashboard(request):
         context["reminder_queue"] = queue_summary()
     if actor is not None:
         context["portfolio"] = portfolio_glance(actor=actor, on=today)
+        context["upcoming_meetings"] = upcoming_meetings(actor=actor)
+        context["pending_invitations"] = pending_invitations(actor=actor)
     return render(request, "dashboard.html", context)
 
 

@@ -274,4 +274,4 @@ FORGE_WEBHOOK_LOG_DAYS = env.int("FORGE_WEBHOOK_LOG_DAYS", default=30)
 FORGE_TOKEN_ACTOR_RESOLVER = "members.permissions.actor_for_token"
 # Reference and demo data loaders, in dependency order (each app adds its own).
 FORGE_REFERENCE_LOADERS = ["members.reference.load", "projects.reference.load"]
-FORGE_DEMO_LOADERS = ["members.demo.load", "projects.demo.load"]
+FORGE_DEMO_LOADERS = ["members.demo.load", "meetings.demo.load", "projects.demo.load"]
