@@ -16,7 +16,6 @@ from tests.factories import (
     JointProjectFactory,
     MemberFactory,
     MilestoneFactory,
-    MineralFactory,
     ParticipantFactory,
 )
 
