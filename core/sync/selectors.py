@@ -63,7 +63,7 @@ def oldest_seq() -> int | None:
 def check_cursor(after_seq: int) -> None:
     """410 when rows after `after_seq` have been pruned (seq numbers have no gaps)."""
     oldest = oldest_seq()
-    if after_seq > 0 and oldest is not None and after_seq < oldest - 1:
+    if oldest is not None and after_seq < oldest - 1:
         raise CursorExpired(
             "This cursor is older than the retained change history. Sync again from scratch: "
             "take the head cursor, list every resource, then follow the changes from that cursor."
@@ -84,10 +84,14 @@ def change_rows_after(*, after_seq: int, limit: int, labels: list[str] | None = 
 
 
 def changes_page(
-    *, actor: Actor, after_seq: int, limit: int = 100, context: dict | None = None
+    *, actor: Actor, after_seq: int | None, limit: int = 100, context: dict | None = None
 ) -> ChangesPage:
-    """The reader's next page of the feed after `after_seq` (see the module docstring)."""
-    check_cursor(after_seq)
+    """The reader's next page of the feed after `after_seq` (see the module docstring);
+    None starts at the oldest retained change, without the 410 check a cursor gets."""
+    if after_seq is None:
+        after_seq = 0
+    else:
+        check_cursor(after_seq)
     listable = {entry.label: entry for entry in registry.resources() if entry.listable_by(actor)}
     # The head is read first and bounds the page, so a row numbered while the page is read
     # (it gets a number above the head) is left for the next page instead of being jumped over.

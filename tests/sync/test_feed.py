@@ -176,3 +176,16 @@ def test_feed_page_runs_a_fixed_number_of_queries(korea, japan, system_actor, ap
     many = _queries_for(client, {"cursor": head})
 
     assert one == many
+
+
+def test_feed_head_cursor_of_an_empty_feed_expires_too(korea, system_actor, api_client_for):
+    client = api_client_for(TokenScope.READ, korea)
+    empty_head = client.get(f"{CHANGES}head/").json()["cursor"]
+    for n in range(3):
+        _delegate(system_actor, korea, f"P{n}")
+    services.changes_sequence()
+    Change.objects.update(at=timezone.now() - datetime.timedelta(days=31))
+    services.changes_prune()
+
+    assert client.get(CHANGES, {"cursor": empty_head}).status_code == 410
+    assert client.get(CHANGES).status_code == 200  # no cursor: from the oldest retained change

@@ -118,7 +118,7 @@ class ChangesView(FeedView):
             )
         page = selectors.changes_page(
             actor=self.actor,
-            after_seq=seq_from(raw) if raw else 0,
+            after_seq=seq_from(raw) if raw else None,
             limit=size,
             context={"request": request, "view": self},
         )
