@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.actors import Actor
 from core.choices import AuditAction
 from core.errors import Forbidden
+from core.reminders.services import reminder_cancel_for
 from core.tracking import audit_record, touch, tracked_create, tracked_delete, tracked_update
 from meetings import selectors as meeting_selectors
 from meetings.models import ActionItem, Meeting
@@ -36,6 +37,7 @@ from projects.models import (
     ProjectUpdate,
     StageChange,
 )
+from projects.reminders import milestone_reminders_plan, project_reminders_plan
 
 MINERAL_FIELDS = {"name", "slug", "usgs_2025", "crma_strategic", "crma_critical", "crma_names", "match_note"}
 PROJECT_FIELDS = {
@@ -256,6 +258,7 @@ def participant_add(
         raise ValidationError({"member": f"{member.name} already leads the project."})
     participant = tracked_create(ProjectParticipant(project=project, member=member, role=role), actor=actor)
     touch(project)  # a new member now sees (and syncs) the project
+    project_reminders_plan(project=project)  # its focal points now get milestone reminders
     return participant
 
 
@@ -278,6 +281,7 @@ def participant_remove(*, actor: Actor, participant: ProjectParticipant) -> None
     )
     tracked_delete(participant, actor=actor, scope={"project": project.pk})
     touch(project)  # the member may no longer see the project
+    project_reminders_plan(project=project)
 
 
 # Milestones ----------------------------------------------------------------------------
@@ -314,7 +318,9 @@ def milestone_create(
     milestone = Milestone(
         project=project, title=title, due_on=due_on, done_on=done_on, note=note, action_item=action_item
     )
-    return tracked_create(milestone, actor=actor)
+    milestone = tracked_create(milestone, actor=actor)
+    milestone_reminders_plan(milestones=[milestone])
+    return milestone
 
 
 @transaction.atomic
@@ -323,7 +329,9 @@ def milestone_update(*, actor: Actor, milestone: Milestone, **fields: Any) -> Mi
     fields = _only(fields, MILESTONE_FIELDS)
     _check_done_on(fields.get("done_on"))
     _check_meeting_links(actor, action_item=fields.get("action_item"))
-    return tracked_update(milestone, actor=actor, fields=fields)
+    saved = tracked_update(milestone, actor=actor, fields=fields)
+    milestone_reminders_plan(milestones=[saved])  # a moved due date moves its reminders
+    return saved
 
 
 @transaction.atomic
@@ -331,12 +339,15 @@ def milestone_complete(*, actor: Actor, milestone: Milestone, on: datetime.date 
     _require_work(actor, milestone.project)
     on = on or _today()
     _check_done_on(on)
-    return tracked_update(milestone, actor=actor, fields={"done_on": on}, action="complete")
+    saved = tracked_update(milestone, actor=actor, fields={"done_on": on}, action="complete")
+    milestone_reminders_plan(milestones=[saved])  # done: its reminders are cancelled
+    return saved
 
 
 @transaction.atomic
 def milestone_delete(*, actor: Actor, milestone: Milestone) -> None:
     _require_work(actor, milestone.project)
+    reminder_cancel_for(subjects=[milestone], reason="The milestone was deleted.")
     tracked_delete(milestone, actor=actor, scope={"project": milestone.project_id})
 
 

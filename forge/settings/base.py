@@ -240,7 +240,7 @@ LOGGING = {
 }
 FORGE_ACTOR_RESOLVER = "members.permissions.actor_for_request"
 # Reminders (core.reminders). Modules defining kinds of reminder and periodic planners.
-FORGE_REMINDER_MODULES = ["members.reminders", "meetings.reminders"]
+FORGE_REMINDER_MODULES = ["members.reminders", "meetings.reminders", "projects.reminders"]
 # Where links in emails point.
 FORGE_SITE_URL = env.str("FORGE_SITE_URL", default="http://127.0.0.1:8000")
 # The secretariat's own time zone: its reminders (chair handover) arrive at 09:00 there.
