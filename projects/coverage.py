@@ -100,6 +100,11 @@ class Coverage:
         return [row for row in self.rows if row.projects and row.gap_segments]
 
     @property
+    def hhi_floor(self) -> int:
+        """The lowest index possible with this many projects (all hosts different): 10,000 / n."""
+        return round(10000 / self.active_projects) if self.active_projects else 0
+
+    @property
     def concentration(self) -> str:
         if self.hhi >= HHI_HIGH:
             return "highly concentrated"
@@ -171,8 +176,8 @@ def _host_shares(active) -> tuple[list[HostShare], int, int]:
 
 
 def coverage_for(*, actor: Actor, show_all: bool = False) -> Coverage:
-    """The matrix as `actor` may see it. Rows: minerals with an active project plus the CRMA
-    strategic raw materials (so their gaps show); `show_all` lists every mineral."""
+    """The matrix as `actor` may see it. Rows: minerals with an active project (CRMA strategic
+    ones without any are listed apart); `show_all` lists every mineral."""
     active = project_visible(actor=actor).exclude(stage__in=INACTIVE_STAGES).values("pk")
     projects = _project_counts(active)
     members = _member_counts(active)
@@ -183,7 +188,7 @@ def coverage_for(*, actor: Actor, show_all: bool = False) -> Coverage:
     for mineral in Mineral.objects.order_by("name"):
         if mineral.crma_strategic and mineral.pk not in in_portfolio:
             strategic_without.append(mineral)
-        if not (show_all or mineral.pk in in_portfolio or mineral.crma_strategic):
+        if not (show_all or mineral.pk in in_portfolio):
             continue
         cells = [
             Cell(

@@ -7,6 +7,7 @@ whatever it matches on.
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -24,6 +25,9 @@ from projects.models import (
 )
 from projects.selectors import overdue_q
 
+# "Any / Yes / No" rather than the default "Unknown / Yes / No"; reads true/false as the API sends.
+ANY_YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
+
 
 def _member_code(value: str) -> str:
     return value.strip().upper()
@@ -31,9 +35,9 @@ def _member_code(value: str) -> str:
 
 class MineralFilter(TrackedFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=100, label="Name")
-    usgs_2025 = django_filters.BooleanFilter()
-    crma_strategic = django_filters.BooleanFilter()
-    crma_critical = django_filters.BooleanFilter()
+    usgs_2025 = django_filters.BooleanFilter(widget=ANY_YES_NO)
+    crma_strategic = django_filters.BooleanFilter(widget=ANY_YES_NO)
+    crma_critical = django_filters.BooleanFilter(widget=ANY_YES_NO)
 
     class Meta:
         model = Mineral
@@ -50,9 +54,13 @@ class ProjectFilter(TrackedFilterSet):
     )
     lead = MemberCodeFilter(field_name="lead_member", label="Lead member (ISO code)")
     host_country = django_filters.CharFilter(method="by_host", max_length=2, label="Host country (ISO code)")
-    overdue = django_filters.BooleanFilter(method="by_overdue", label="Has overdue milestones")
-    active = django_filters.BooleanFilter(method="by_active", label="Active (not closed or cancelled)")
-    is_example = django_filters.BooleanFilter(label="Example (demo) project")
+    overdue = django_filters.BooleanFilter(
+        method="by_overdue", label="Has overdue milestones", widget=ANY_YES_NO
+    )
+    active = django_filters.BooleanFilter(
+        method="by_active", label="Active (not closed or cancelled)", widget=ANY_YES_NO
+    )
+    is_example = django_filters.BooleanFilter(label="Example (demo) project", widget=ANY_YES_NO)
 
     class Meta:
         model = JointProject

@@ -4,6 +4,7 @@ slug; amounts are strings with two decimals and always travel with their currenc
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.actors import actor_for_request
@@ -24,6 +25,14 @@ from projects.models import (
 )
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^\d{1,16}(\.\d{1,2})?$",
+        "example": "1250000.00",
+        "description": "Decimal amount, at most two decimals (a JSON number is accepted on input).",
+    }
+)
 class AmountField(serializers.Field):
     """A money amount read with projects.money (the web forms' parser): "1250000.00" or 1250000."""
 
@@ -38,6 +47,9 @@ class AmountField(serializers.Field):
         return f"{value:.2f}"
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^[A-Z]{3}$", "example": "USD", "description": "ISO 4217 code."}
+)
 class CurrencyField(serializers.Field):
     """An ISO 4217 code (read case-insensitively, shown in capitals)."""
 

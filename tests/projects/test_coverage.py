@@ -63,7 +63,6 @@ def test_matrix_counts_active_projects_and_distinct_members_cell_by_cell(secreta
             processing=(2, 3)
         ),  # JP lead; US lead + DE; the closed recycling project is not counted
         "copper": _row(extraction=(1, 1)),
-        "graphite": _row(),
         "lithium": _row(extraction=(2, 3), processing=(1, 1)),  # {US, JP, KR} and {KR, JP}: 3 members
     }
     assert coverage.active_projects == 5
@@ -89,6 +88,7 @@ def test_host_concentration_shares_and_hhi(secretariat_actor, portfolio):
         ("CL", "Chile", 1, Decimal("20.0")),
     ]
     assert coverage.hhi == 4400  # 60² + 20² + 20²
+    assert coverage.hhi_floor == 2000
     assert coverage.concentration == "highly concentrated"
 
 
@@ -96,7 +96,6 @@ def test_matrix_shows_only_what_the_viewer_may_see(japan_actor, portfolio):
     coverage = coverage_for(actor=japan_actor)  # the restricted copper project is not Japan's
     assert _matrix(coverage) == {
         "cobalt": _row(processing=(2, 3)),
-        "graphite": _row(),
         "lithium": _row(extraction=(2, 3), processing=(1, 1)),
     }
     assert [(h.code, h.percent) for h in coverage.hosts] == [
@@ -108,7 +107,10 @@ def test_matrix_shows_only_what_the_viewer_may_see(japan_actor, portfolio):
 
 
 def test_show_all_lists_every_mineral(secretariat_actor, portfolio):
-    assert [row.mineral.slug for row in coverage_for(actor=secretariat_actor, show_all=True).rows] == [
+    coverage = coverage_for(actor=secretariat_actor, show_all=True)
+    assert _matrix(coverage)["graphite"] == _row()
+    assert coverage.cell("graphite", "processing").is_gap
+    assert [row.mineral.slug for row in coverage.rows] == [
         "cobalt",
         "copper",
         "graphite",
