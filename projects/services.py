@@ -188,11 +188,13 @@ def project_update(*, actor: Actor, project: JointProject, **fields: Any) -> Joi
             permissions.can_manage_projects(actor), actor, project, "Only the secretariat edits this project."
         )
     _check_minerals(related.get("minerals"))
+    if "lead_member" in fields and fields["lead_member"].pk != project.lead_member_id:
+        _check_lead_not_participant(project, fields["lead_member"])
     saved = tracked_update(project, actor=actor, fields=fields) if fields else project
     audience_changed = "confidentiality" in fields and fields["confidentiality"] != project.confidentiality
     if "lead_member" in fields and fields["lead_member"].pk != project.lead_member_id:
-        _check_lead_not_participant(saved, fields["lead_member"])
         audience_changed = True
+        project_reminders_plan(project=saved)  # the new lead's focal points get the reminders
     for name, values in related.items():
         changed = _set_related(saved, actor=actor, name=name, values=values)
         audience_changed |= changed and name == "restricted_to"

@@ -239,3 +239,11 @@ def test_removed_participant_loses_a_restricted_project(
 
 def test_commitment_status_check_holds_for_funding_status_values():
     assert set(services.FUNDING_STEPS) == {FundingStatus.PLEDGED, FundingStatus.APPROVED}
+
+
+def test_a_participant_cannot_become_lead_without_leaving(secretariat_actor, joint_project, korea):
+    with pytest.raises(ValidationError) as caught:
+        services.project_update(actor=secretariat_actor, project=joint_project, lead_member=korea)
+    assert list(caught.value.message_dict) == ["lead_member"]
+    joint_project.refresh_from_db()
+    assert joint_project.lead_member.iso2 == "JP"
