@@ -35,7 +35,7 @@ ERROR_DESCRIPTIONS = {
     "400": "Invalid input: `errors` names each field (query parameters included).",
     "401": "No token, or an unknown, revoked or expired one.",
     "403": "This token or account may not do this (a read-only token writing, or a role without the right).",
-    "404": "No such object, or not one this token may see.",
+    "404": "No such object (or one the body refers to), or not one this token may see.",
     "409": "Conflicts with the current state, or a request with this Idempotency-Key is still running.",
     "410": "The cursor is older than the retained history: sync again from scratch.",
     "412": "If-Match does not match the current ETag: fetch the object again and retry.",
@@ -114,8 +114,8 @@ class ForgeAutoSchema(AutoSchema):
         has_input = bool(operation.get("parameters")) or "requestBody" in operation
         if has_input or self.method in ("POST", "PUT", "PATCH"):
             codes.append("400")
-        if "{" in self.path:
-            codes.append("404")
+        if "{" in self.path or self.method in ("POST", "PUT", "PATCH"):
+            codes.append("404")  # the object, or one the body refers to, is missing or not yours
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["409", "415"]
         if writes_objects and action in ("update", "partial_update", "destroy"):

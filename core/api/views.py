@@ -34,6 +34,10 @@ class ForgeGenericViewSet(viewsets.GenericViewSet):
     # ValueError (or a bigint overflow) in the database lookup.
     lookup_value_regex = "[0-9]{1,18}"
 
+    # Object ids are bigints: anything else in the path is a 404 from the router, not a
+    # ValueError (or a bigint overflow) in the database lookup.
+    lookup_value_regex = "[0-9]{1,18}"
+
     @property
     def actor(self) -> Actor:
         if getattr(self, "swagger_fake_view", False):
