@@ -174,11 +174,11 @@ class Celery:
             start_new_session=True,  # its own process group: a kill takes the pool children too
         )
 
-    def start_worker(self, concurrency: int = 2) -> None:
+    def start_worker(self, concurrency: int = 2, loglevel: str = "WARNING") -> None:
         self.worker = self._spawn(
             "worker",
             "--loglevel",
-            "WARNING",
+            loglevel,
             "--concurrency",
             str(concurrency),
             "--without-gossip",
