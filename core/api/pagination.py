@@ -58,7 +58,8 @@ class KeysetPagination(BasePagination):
         rows = list(queryset.order_by("pk")[: size + 1])
         self.has_next = len(rows) > size
         rows = rows[:size]
-        self.last_pk = rows[-1].pk if rows else None
+        # Rows are model instances, or dicts from the fast list path (core.api.fastlist).
+        self.last_pk = (rows[-1]["pk"] if isinstance(rows[-1], dict) else rows[-1].pk) if rows else None
         return rows
 
     def next_link(self) -> str | None:

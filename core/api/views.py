@@ -14,6 +14,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from core.actors import Actor, actor_for_request
+from core.api import fastlist
 from core.api.idempotency import idempotent
 from core.api.renderers import ORJSONRenderer
 from core.choices import Channel
@@ -34,10 +35,6 @@ class ForgeGenericViewSet(viewsets.GenericViewSet):
     # ValueError (or a bigint overflow) in the database lookup.
     lookup_value_regex = "[0-9]{1,18}"
 
-    # Object ids are bigints: anything else in the path is a 404 from the router, not a
-    # ValueError (or a bigint overflow) in the database lookup.
-    lookup_value_regex = "[0-9]{1,18}"
-
     @property
     def actor(self) -> Actor:
         if getattr(self, "swagger_fake_view", False):
@@ -50,6 +47,20 @@ class ForgeGenericViewSet(viewsets.GenericViewSet):
 
 
 class ListRetrieveMixin(mixins.ListModelMixin):
+    def list(self, request, *args, **kwargs):
+        # Same queryset (scope, filters, keyset page) either way; the fast path only changes
+        # how rows become JSON (core.api.fastlist), and falls back when it cannot.
+        queryset = self.filter_queryset(self.get_queryset())
+        plan = None
+        if self.paginator is not None and fastlist.enabled():
+            plan = fastlist.plan_for(self.get_serializer(instance=()), queryset)
+        if plan is not None:
+            return self.get_paginated_response(plan.represent(self.paginate_queryset(plan.values(queryset))))
+        page = self.paginate_queryset(queryset)
+        if page is not None:
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return Response(self.get_serializer(queryset, many=True).data)
+
     def retrieve(self, request, *args, **kwargs):
         data = self.representation(self.get_object())
         etag = etag_for(data)

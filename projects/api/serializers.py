@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.actors import actor_for_request
+from core.api.fastlist import FinishRepresentationMixin
 from core.choices import Channel
 from core.errors import NotFound
 from meetings import selectors as meeting_selectors
@@ -141,7 +142,7 @@ class StageChangeSerializer(serializers.ModelSerializer):
         fields = ["from_stage", "to_stage", "on", "by_label", "note"]
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(FinishRepresentationMixin, serializers.ModelSerializer):
     minerals = serializers.SlugRelatedField(many=True, slug_field="slug", queryset=Mineral.objects.all())
     host_country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code.")
     lead_member = MemberCodeField()
@@ -187,8 +188,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({missing: "A budget needs both an amount and a currency."})
         return attrs
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
+    def finish_representation(self, data: dict) -> dict:
+        # Also applied to the fast list path's rows (core.api.fastlist).
         if data.get("budget_currency") is None:
             data["budget_currency"] = ""
         return data
