@@ -155,7 +155,12 @@ class Invitation(TrackedModel):
                 violation_error_message="This member is already invited to this meeting.",
             )
         ]
-        indexes = [models.Index(fields=["member", "status"], name="invitation_member_status_idx")]
+        indexes = [
+            models.Index(fields=["member", "status"], name="invitation_member_status_idx"),
+            # A delegation's invitations in id order (its keyset API pages), and the meetings it
+            # is invited to (the restricted-meeting scope) read from the index alone.
+            models.Index(fields=["member", "id"], include=["meeting"], name="invitation_member_id_idx"),
+        ]
 
     def __str__(self) -> str:
         member = self.member.iso2 if self.member_id else "?"
