@@ -347,6 +347,16 @@ def codes_of(table: str, owner: str, alias: str) -> str:
     )
 
 
+def project_detail_json(t: str) -> str:
+    """The detail form (GET /projects/{id}/ and the feed): the list form plus the stage history."""
+    history = (
+        "(SELECT coalesce(json_agg(json_build_object('from_stage', sc.from_stage, 'to_stage', sc.to_stage, "
+        "'on', to_char(sc.on, 'YYYY-MM-DD'), 'by_label', sc.by_label, 'note', sc.note) ORDER BY sc.on, sc.id), "
+        f"'[]'::json) FROM projects_stagechange sc WHERE sc.project_id = {t}.id)"
+    )
+    return project_json(t)[:-1] + f", 'stage_changes', {history})"
+
+
 def project_json(t: str) -> str:
     return f"""json_build_object(
         'id', {t}.id, 'title', {t}.title, 'summary', {t}.summary,
@@ -458,6 +468,10 @@ RESOURCES = {
 }
 
 
+# Where the feed shows another form than the list (core.sync registrations).
+FEED_FORM = {"projects.jointproject": project_detail_json}
+
+
 def baseline_list_sql(label: str, member_id: int | None) -> str:
     _, table, to_json, scope, joins = RESOURCES[label]
     return (
@@ -499,6 +513,7 @@ class Baseline:
         objects = []
         for label in labels:
             path, table, to_json, scope, joins = RESOURCES[label]
+            to_json = FEED_FORM.get(label, to_json)
             objects.append(
                 f"WHEN '{label}' THEN (SELECT {to_json('t')} FROM {table} t {joins} "
                 f"WHERE t.id = l.object_id AND {scope('t', member_id)})"
