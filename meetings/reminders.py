@@ -11,22 +11,49 @@ meeting reschedules its reminders and cancelling it cancels them.
   the deadline, 09:00 in their capital;
 - the meeting (not essential): registered delegates, 14 days and 1 day before it starts,
   09:00 in their capital, with the start shown in their capital's and the venue's time zones.
+
+Action items (`action_item_reminders_plan(items=...)`, called by the action item services and
+every hour by `plan_periodic`):
+- action item due (not essential): the owner member's focal points, 7 days before the due date
+  and on the due date, 09:00 in the owner's capital, while the item is open or in progress;
+- action item overdue (not essential): the same people every Monday while it stays open after
+  its due date. Completing or dropping it, clearing or moving its date, or giving it to another
+  member re-plans: rows no longer wanted are cancelled, new ones made.
+
+Documents (`document_published_plan(version=...)`, called when a document or a new version is
+uploaded): one notice per version and reader, due at once, not essential. The readers:
+- public and all-delegations documents: the focal points of the members invited to the
+  meeting (not every member that could open the page: the notice is for those taking part);
+- restricted documents: the focal points of the members named on the document;
+- secretariat-only documents: the secretariat's accounts.
+Members are then kept only if meetings.selectors.document_list, seen with the delegation's
+eyes, shows them the document (so a draft meeting notifies nobody, and a restricted meeting's
+documents reach only members who see the meeting). The uploader is not told of their own
+upload. At send time the notice is dropped if the member can no longer read the document or a
+newer version has been published since (its own notice says it). Invitations sent after the
+upload do not bring earlier documents' notices: the meeting page lists them.
 """
 
 from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections.abc import Iterable
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from core.actors import Actor
+from core.choices import Channel, Confidentiality
 from core.reminders.registry import ReminderKind
-from core.reminders.services import Desired, Recipient, reminder_plan
-from core.reminders.timing import days_before, days_before_occurrence
-from meetings.choices import InvitationStatus, MeetingStatus, RegistrationStatus
-from meetings.models import Invitation, Meeting, Registration
+from core.reminders.services import Desired, Recipient, reminder_cancel_for, reminder_plan
+from core.reminders.timing import days_before, days_before_occurrence, local_date, weekly_occurrences
+from meetings import selectors
+from meetings.choices import ActionItemStatus, InvitationStatus, MeetingStatus, RegistrationStatus
+from meetings.models import ActionItem, Document, DocumentVersion, Invitation, Meeting, Registration
 from members.choices import Capacity
 from members.models import Delegate
+from members.reminders import secretariat_recipients
 
 INVITATION = "meeting.invitation"
 RSVP_DEADLINE = "meeting.rsvp_deadline"
@@ -36,6 +63,13 @@ RSVP_DAYS = (7, 1)
 UPCOMING_DAYS = (14, 1)
 # Meetings whose reminders still matter; held and cancelled ones get none.
 OPEN_STATUSES = (MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED, MeetingStatus.CONFIRMED)
+ACTION_DUE = "meeting.action_item_due"
+ACTION_OVERDUE = "meeting.action_item_overdue"
+ACTION_KINDS = [ACTION_DUE, ACTION_OVERDUE]
+# 7 days before and on the due date itself.
+ACTION_DAYS = (7, 0)
+ACTION_OPEN = (ActionItemStatus.OPEN, ActionItemStatus.IN_PROGRESS)
+DOCUMENT = "meeting.document_published"
 
 
 def _meeting_closed(meeting: Meeting) -> bool:
@@ -82,6 +116,64 @@ def _link(reminder, meeting: Meeting) -> str:
     return meeting.get_absolute_url()
 
 
+def _action_closed(item: ActionItem) -> bool:
+    return item.status not in ACTION_OPEN or item.due_on is None
+
+
+def _action_stale(reminder, item: ActionItem) -> bool:
+    """Done or dropped, given to another member, or its date moved (the planner made new rows)."""
+    return (
+        _action_closed(item)
+        or item.owner_id != reminder.recipient_member_id
+        or reminder.context.get("due_on") != item.due_on.isoformat()
+    )
+
+
+def _action_context(reminder, item: ActionItem) -> dict:
+    today = local_date(timezone.now(), tz=reminder.recipient_time_zone)
+    return {
+        "item": item,
+        "meeting": item.meeting,
+        "owner": item.owner,
+        "due_on": item.due_on,
+        "days_left": (item.due_on - today).days if item.due_on else None,
+        "days_late": (today - item.due_on).days if item.due_on else None,
+    }
+
+
+def _action_link(reminder, item: ActionItem) -> str:
+    return f"{item.meeting.get_absolute_url()}#actions"
+
+
+def _reader(member_id: int) -> Actor:
+    """What a delegation's own users see: members-level records and those naming it."""
+    return Actor(
+        channel=Channel.TASK,
+        label=f"reminders:member:{member_id}",
+        member_id=member_id,
+        sees_members_level=True,
+    )
+
+
+def _document_stale(reminder, version: DocumentVersion) -> bool:
+    """A newer version was published (its notice says so), or the member may no longer read it."""
+    if DocumentVersion.objects.filter(document_id=version.document_id, number__gt=version.number).exists():
+        return True
+    if reminder.recipient_member_id is None:
+        return False  # the secretariat reads every document
+    readable = selectors.document_list(actor=_reader(reminder.recipient_member_id))
+    return not readable.filter(pk=version.document_id).exists()
+
+
+def _document_context(reminder, version: DocumentVersion) -> dict:
+    document = version.document
+    return {"version": version, "document": document, "meeting": document.meeting}
+
+
+def _document_link(reminder, version: DocumentVersion) -> str:
+    return version.document.get_absolute_url()
+
+
 REMINDER_KINDS = [
     ReminderKind(
         name=INVITATION,
@@ -111,6 +203,33 @@ REMINDER_KINDS = [
         is_stale=_upcoming_stale,
         context=_context,
         link=_link,
+    ),
+    ReminderKind(
+        name=ACTION_DUE,
+        label="Action item coming due",
+        template="email/meeting_action_item_due",
+        description="To the owner member's focal points 7 days before an action item is due and on the day.",
+        is_stale=_action_stale,
+        context=_action_context,
+        link=_action_link,
+    ),
+    ReminderKind(
+        name=ACTION_OVERDUE,
+        label="Action item overdue",
+        template="email/meeting_action_item_overdue",
+        description="To the owner member's focal points every Monday while an action item is overdue.",
+        is_stale=_action_stale,
+        context=_action_context,
+        link=_action_link,
+    ),
+    ReminderKind(
+        name=DOCUMENT,
+        label="Meeting document published",
+        template="email/meeting_document_published",
+        description="To those who may read it when a meeting document or a new version is published.",
+        is_stale=_document_stale,
+        context=_document_context,
+        link=_document_link,
     ),
 ]
 
@@ -206,3 +325,112 @@ def _upcoming_desired(meeting):
                 due_at=days_before(meeting.starts_at, days, tz=recipient.time_zone),
                 context={**_base(meeting), "days_before": days},
             )
+
+
+# Action items ---------------------------------------------------------------------------------
+
+
+def action_item_reminders_plan(*, items: Iterable[ActionItem], now: datetime.datetime | None = None) -> int:
+    """Make the items' open reminders match their owner, due date and status; returns how many
+    were created. One read of focal points and the engine's constant handful of writes."""
+    now = now or timezone.now()
+    items = list(items)
+    if not items:
+        return 0
+    focal = _focal_points({item.owner_id for item in items}, now.date())
+    desired = [d for item in items for d in _action_desired(item, focal[item.owner_id], now)]
+    return reminder_plan(subjects=items, kinds=ACTION_KINDS, desired=desired, now=now).created
+
+
+def _action_desired(item: ActionItem, recipients: list[Recipient], now: datetime.datetime):
+    if _action_closed(item):
+        return
+    context = {"description": item.description[:200], "due_on": item.due_on.isoformat()}
+    since = item.due_on + datetime.timedelta(days=1)
+    for recipient in recipients:
+        tz = recipient.time_zone
+        for days in ACTION_DAYS:
+            yield Desired(
+                subject=item,
+                kind=ACTION_DUE,
+                recipient=recipient,
+                occurrence=days_before_occurrence(item.due_on, days, tz=tz),
+                due_at=days_before(item.due_on, days, tz=tz),
+                context={**context, "days_before": days},
+            )
+        for occurrence, due_at in weekly_occurrences(since=since, now=now, tz=tz):
+            yield Desired(
+                subject=item,
+                kind=ACTION_OVERDUE,
+                recipient=recipient,
+                occurrence=occurrence,
+                due_at=due_at,
+                context=context,
+            )
+
+
+def action_item_reminders_cancel(*, item: ActionItem) -> int:
+    """Before an action item is deleted: nothing more is said about it."""
+    return reminder_cancel_for(subjects=[item], reason="The action item was deleted.")
+
+
+def plan_periodic(*, now: datetime.datetime) -> int:
+    """Open action items due within the next week or overdue: move the weekly notices along."""
+    horizon = now.date() + datetime.timedelta(days=max(ACTION_DAYS) + 1)
+    open_soon = ActionItem.objects.filter(status__in=ACTION_OPEN, due_on__lte=horizon).order_by("pk")
+    return action_item_reminders_plan(items=open_soon, now=now)
+
+
+# Documents ------------------------------------------------------------------------------------
+
+
+def _members_who_read(document: Document, member_ids: set[int]) -> set[int]:
+    """The members among `member_ids` that meetings.selectors lets see the document: one query,
+    one EXISTS per member over the selector's own queryset."""
+    if not member_ids:
+        return set()
+    checks = {
+        f"m{pk}": Exists(selectors.document_list(actor=_reader(pk)).filter(pk=OuterRef("pk")))
+        for pk in sorted(member_ids)
+    }
+    row = Document.objects.filter(pk=document.pk).values(**checks).first() or {}
+    return {pk for pk in member_ids if row.get(f"m{pk}")}
+
+
+def document_readers(document: Document, *, today: datetime.date) -> list[Recipient]:
+    """Who is told of a new version (the rule is in the module docstring)."""
+    if document.confidentiality == Confidentiality.SECRETARIAT:
+        return secretariat_recipients()
+    if document.confidentiality == Confidentiality.RESTRICTED:
+        candidates = set(document.restricted_to.values_list("pk", flat=True))
+    else:
+        candidates = set(
+            Invitation.objects.filter(meeting_id=document.meeting_id).values_list("member_id", flat=True)
+        )
+    readers = _members_who_read(document, candidates)
+    focal = _focal_points(readers, today)
+    return [recipient for pk in sorted(readers) for recipient in focal[pk]]
+
+
+def document_published_plan(*, version: DocumentVersion, now: datetime.datetime | None = None) -> int:
+    """Plan the notices of a newly published version; returns how many were created."""
+    now = now or timezone.now()
+    document = version.document
+    recipients = [
+        recipient
+        for recipient in document_readers(document, today=now.date())
+        if recipient.user_id is None or recipient.user_id != version.uploaded_by_user_id
+    ]
+    context = {"title": document.title, "version": version.number, "file": version.original_name}
+    desired = [
+        Desired(
+            subject=version,
+            kind=DOCUMENT,
+            recipient=recipient,
+            occurrence="published",
+            due_at=version.uploaded_at,
+            context=context,
+        )
+        for recipient in recipients
+    ]
+    return reminder_plan(subjects=[version], kinds=[DOCUMENT], desired=desired, now=now).created

@@ -38,7 +38,12 @@ from meetings.models import (
     Outcome,
     Registration,
 )
-from meetings.reminders import meeting_reminders_plan
+from meetings.reminders import (
+    action_item_reminders_cancel,
+    action_item_reminders_plan,
+    document_published_plan,
+    meeting_reminders_plan,
+)
 from meetings.uploads import CREDENTIAL_EXTENSIONS, DOCUMENT_EXTENSIONS, check_upload
 from members.choices import MemberStatus
 from members.models import Delegate, Member
@@ -538,7 +543,8 @@ def document_upload(
         document.confidentiality = confidentiality
     tracked_create(document, actor=actor)
     _set_audience(document, restricted_to, actor=actor)
-    _add_version(document, checked, actor=actor)
+    version = _add_version(document, checked, actor=actor)
+    document_published_plan(version=version)  # after the audience is set: it decides who is told
     return document
 
 
@@ -550,6 +556,7 @@ def document_version_upload(*, actor: Actor, document: Document, file) -> Docume
     locked = _lock(document)  # version numbers are handed out one at a time
     version = _add_version(locked, checked, actor=actor)
     touch(locked)  # the document's latest version is part of what it shows
+    document_published_plan(version=version)
     return version
 
 
@@ -599,7 +606,9 @@ def action_item_create(*, actor: Actor, meeting: Meeting, **fields: Any) -> Acti
     permissions.require_manage(actor)
     fields = _only(fields, ACTION_ITEM_FIELDS)
     _check_same_meeting(meeting, "outcome", fields.get("outcome"))
-    return tracked_create(ActionItem(meeting=meeting, **fields), actor=actor)
+    item = tracked_create(ActionItem(meeting=meeting, **fields), actor=actor)
+    action_item_reminders_plan(items=[item])
+    return item
 
 
 @transaction.atomic
@@ -614,12 +623,16 @@ def action_item_update(*, actor: Actor, item: ActionItem, **fields: Any) -> Acti
                 dict.fromkeys(sorted(set(fields) - {"status"}), "Only the secretariat changes this.")
             )
     _check_same_meeting(item.meeting, "outcome", fields.get("outcome"))
-    return tracked_update(item, actor=actor, fields=fields)
+    saved = tracked_update(item, actor=actor, fields=fields)
+    # A new date moves the notices; done, dropped or another owner cancels or re-addresses them.
+    action_item_reminders_plan(items=[saved])
+    return saved
 
 
 @transaction.atomic
 def action_item_delete(*, actor: Actor, item: ActionItem) -> None:
     permissions.require_manage(actor)
+    action_item_reminders_cancel(item=item)
     tracked_delete(item, actor=actor)
 
 
