@@ -146,7 +146,7 @@ def _require_manage(actor: Actor, subscription: WebhookSubscription) -> None:
 
 @transaction.atomic
 def subscription_create(
-    *, actor: Actor, url: str, event_types: list[str], description: str = ""
+    *, actor: Actor, url: str, event_types: list[str], description: str = "", is_active: bool = True
 ) -> tuple[WebhookSubscription, str]:
     """Subscribe the actor's token; returns the subscription and its secret, shown this once."""
     if not permissions.can_subscribe(actor):
@@ -157,6 +157,7 @@ def subscription_create(
         url=url,
         event_types=clean_event_types(event_types),
         description=description,
+        is_active=is_active,
         secret=secret,
     )
     subscription.full_clean()
