@@ -3,7 +3,7 @@
 #   1. throwaway PostgreSQL and Redis on random free ports (stopped on exit, whatever happens)
 #   2. ruff lint + format check, manage.py check, makemigrations --check, check --deploy on the
 #      production settings, docker-compose.yml validation
-#   3. pytest on PostgreSQL + Redis (the whole suite)
+#   3. pytest on PostgreSQL + Redis (the whole suite, schemathesis over the OpenAPI document included)
 #   4. pytest on the embedded default: SQLite + filesystem broker, without `postgres_only` tests
 #
 # Extra pytest arguments: PYTEST_ARGS="-x -k chair" make test
@@ -74,6 +74,11 @@ step "manage.py check"
 "$py" manage.py check
 step "manage.py makemigrations --check --dry-run"
 "$py" manage.py makemigrations --check --dry-run
+
+step "OpenAPI document: drf-spectacular --validate --fail-on-warn"
+# Schemathesis then fuzzes every operation of it inside pytest (tests/api/test_schemathesis.py).
+"$py" manage.py spectacular --validate --fail-on-warn --file "$tmp/openapi.yaml"
+echo "the OpenAPI document is valid and generated without warnings"
 
 step "manage.py check --deploy (production settings)"
 DJANGO_SETTINGS_MODULE=forge.settings.production \

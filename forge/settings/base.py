@@ -229,6 +229,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name per choice set used by several serializers (else names get hash suffixes).
+    "ENUM_NAME_OVERRIDES": {
+        "MemberStatusEnum": "members.choices.MemberStatus",
+        "ProjectStageEnum": "projects.choices.Stage",
+        "ParticipantRoleEnum": "projects.choices.ParticipantRole",
+    },
 }
 
 LOGGING = {
