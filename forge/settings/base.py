@@ -278,7 +278,7 @@ FORGE_WEBHOOK_DISABLE_AFTER_FAILURES = env.int("FORGE_WEBHOOK_DISABLE_AFTER_FAIL
 # Finished deliveries and their attempts stay in the log this long.
 FORGE_WEBHOOK_LOG_DAYS = env.int("FORGE_WEBHOOK_LOG_DAYS", default=30)
 # Turns a partner token into the actor whose view of the data its webhooks follow.
-FORGE_TOKEN_ACTOR_RESOLVER = "members.permissions.actor_for_token"
+FORGE_TOKEN_ACTOR_RESOLVER = "members.permissions.actor_for_token"  # noqa: S105 - a dotted path, not a secret
 # Reference and demo data loaders, in dependency order (each app adds its own).
 FORGE_REFERENCE_LOADERS = ["members.reference.load", "projects.reference.load"]
 FORGE_DEMO_LOADERS = ["members.demo.load", "meetings.demo.load", "projects.demo.load"]
