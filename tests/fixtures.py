@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
@@ -124,3 +126,51 @@ def api_client_for(make_token):
         return client
 
     return make
+
+
+# Browser ------------------------------------------------------------------------------------
+# One Chromium for the whole run: Playwright's sync API allows one running instance per
+# thread, so every browser test shares this session fixture. It is the system's Chromium;
+# Playwright's own browser download is not used.
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        executable = os.environ.get("FORGE_CHROMIUM") or "/usr/bin/chromium"
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in(live_server, page):
+    def sign_in_as(username: str, password: str = "pw"):
+        page.goto(f"{live_server.url}/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return sign_in_as

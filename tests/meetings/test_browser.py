@@ -7,11 +7,10 @@ import pytest
 
 from meetings.models import Meeting
 from members.choices import Capacity
-from tests.browser.conftest import browser  # noqa: F401 (the session's Chromium)
 from tests.factories import ChairTermFactory, DelegateFactory, MemberFactory
 
 
-def _sign_in(browser, live_server, username):  # noqa: F811
+def _sign_in(browser, live_server, username):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(20_000)
@@ -26,7 +25,7 @@ def _sign_in(browser, live_server, username):  # noqa: F811
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_schedule_invite_accept_register_and_see_it_in_the_grid(
-    browser,  # noqa: F811
+    browser,
     live_server,
     secretariat_user,
     korea_user,

@@ -16,15 +16,6 @@ from tests.factories import (
     user_with_role,
 )
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 def _sign_in(page, base_url, username):
     page.goto(f"{base_url}/login/")
@@ -36,8 +27,8 @@ def _sign_in(page, base_url, username):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_delegation_completes_a_milestone_and_the_secretariat_sees_it(live_server):
-    from playwright.sync_api import expect, sync_playwright
+def test_delegation_completes_a_milestone_and_the_secretariat_sees_it(live_server, browser):
+    from playwright.sync_api import expect
 
     korea = MemberFactory(iso2="KR", name="Republic of Korea")
     japan = MemberFactory(iso2="JP", name="Japan")
@@ -51,36 +42,29 @@ def test_delegation_completes_a_milestone_and_the_secretariat_sees_it(live_serve
     )
     base = live_server.url
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            delegation = browser.new_context().new_page()
-            _sign_in(delegation, base, "korea")
-            delegation.goto(f"{base}/projects/{project.pk}/")
-            row = delegation.locator(f"tr[data-milestone='{milestone.pk}']")
-            expect(row.locator(".badge")).to_have_text("overdue")
-            row.get_by_role("button", name="Mark done").click()
-            expect(delegation.locator(".messages")).to_contain_text("Marked “Offtake signed” done")
-            expect(row.locator(".badge")).to_have_text("done")
-            delegation.fill("textarea[name=text]", "Offtake agreement signed in Seoul.")
-            delegation.get_by_role("button", name="Post the update").click()
-            expect(delegation.locator(".messages")).to_contain_text("Posted the update.")
+    delegation = browser.new_context().new_page()
+    _sign_in(delegation, base, "korea")
+    delegation.goto(f"{base}/projects/{project.pk}/")
+    row = delegation.locator(f"tr[data-milestone='{milestone.pk}']")
+    expect(row.locator(".badge")).to_have_text("overdue")
+    row.get_by_role("button", name="Mark done").click()
+    expect(delegation.locator(".messages")).to_contain_text("Marked “Offtake signed” done")
+    expect(row.locator(".badge")).to_have_text("done")
+    delegation.fill("textarea[name=text]", "Offtake agreement signed in Seoul.")
+    delegation.get_by_role("button", name="Post the update").click()
+    expect(delegation.locator(".messages")).to_contain_text("Posted the update.")
 
-            secretariat = browser.new_context().new_page()
-            _sign_in(secretariat, base, "staff")
-            secretariat.goto(f"{base}/projects/{project.pk}/")
-            expect(secretariat.locator(".update-text").first).to_have_text(
-                "Offtake agreement signed in Seoul."
-            )
-            expect(secretariat.locator(".update-meta").first).to_contain_text("korea (KR)")
-            expect(secretariat.locator(f"tr[data-milestone='{milestone.pk}'] .badge")).to_have_text("done")
+    secretariat = browser.new_context().new_page()
+    _sign_in(secretariat, base, "staff")
+    secretariat.goto(f"{base}/projects/{project.pk}/")
+    expect(secretariat.locator(".update-text").first).to_have_text("Offtake agreement signed in Seoul.")
+    expect(secretariat.locator(".update-meta").first).to_contain_text("korea (KR)")
+    expect(secretariat.locator(f"tr[data-milestone='{milestone.pk}'] .badge")).to_have_text("done")
 
-            secretariat.goto(f"{base}/projects/?member=KR")
-            portfolio_row = secretariat.locator(f"tr[data-project='{project.pk}']")
-            expect(portfolio_row).to_contain_text("Andes lithium (example)")
-            expect(portfolio_row.locator(".badge.bad")).to_have_count(0)  # no overdue milestone left
-            expect(portfolio_row.locator(".last-update time")).to_have_text(
-                timezone.localdate().strftime("%-d %b %Y")
-            )
-        finally:
-            browser.close()
+    secretariat.goto(f"{base}/projects/?member=KR")
+    portfolio_row = secretariat.locator(f"tr[data-project='{project.pk}']")
+    expect(portfolio_row).to_contain_text("Andes lithium (example)")
+    expect(portfolio_row.locator(".badge.bad")).to_have_count(0)  # no overdue milestone left
+    expect(portfolio_row.locator(".last-update time")).to_have_text(
+        timezone.localdate().strftime("%-d %b %Y")
+    )
