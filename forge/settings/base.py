@@ -152,6 +152,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Tasks run well under this; an unacknowledged task is redelivered after it.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A worker or beat that starts while the broker is down (or restarting) waits for it
+# instead of exiting: losing Redis delays work, it never stops it.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
