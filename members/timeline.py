@@ -21,6 +21,14 @@ def _span(rotation: Rotation) -> tuple[datetime.date, datetime.date]:
     return first, last
 
 
+def _fit(label: str, short: str, width: float) -> str:
+    """The longest label that fits a bar of `width` pixels (about 8 px a character)."""
+    for candidate in (label, short):
+        if len(candidate) * 8 + 8 <= width:
+            return candidate
+    return ""
+
+
 def render(rotation: Rotation) -> SafeString:
     first, last = _span(rotation)
     total = max((last - first).days, 1)
@@ -42,11 +50,12 @@ def render(rotation: Rotation) -> SafeString:
         end = term.ends_on or last
         left, right = x(term.starts_on), x(end + datetime.timedelta(days=1))
         current = " current" if term is rotation.current else ""
+        label = _fit(f"{term.member.iso2} · {term.forum}", term.member.iso2, right - left)
         title = escape(f"{term.member.name} ({term.forum}): {term.starts_on} to {term.ends_on or 'open'}")
         parts.append(
             f'<g class="term{current}"><title>{title}</title>'
             f'<rect x="{left:.1f}" y="{BAR_Y}" width="{max(right - left, 2):.1f}" height="{BAR_H}" rx="3"/>'
-            f'<text x="{left + 4:.1f}" y="{BAR_Y + 23}">{escape(term.member.iso2)} · {escape(term.forum)}</text></g>'
+            f'<text x="{left + 4:.1f}" y="{BAR_Y + 23}">{escape(label)}</text></g>'
         )
     for gap in rotation.gaps:
         left, right = (
