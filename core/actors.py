@@ -62,3 +62,13 @@ def actor_for_request(request, channel: str = Channel.WEB) -> Actor | None:
     actor = resolver(request, channel)
     request._forge_actor = actor
     return actor
+
+
+def web_actor(request) -> Actor:
+    """The actor of a signed-in web request; an account with no role may not use the app."""
+    from django.core.exceptions import PermissionDenied
+
+    actor = actor_for_request(request, Channel.WEB)
+    if actor is None:
+        raise PermissionDenied("This account has no role in the app yet.")
+    return actor

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.actors import actor_for_request
+from core.actors import web_actor
 from core.errors import NotFound
 from core.forms import call_service
 from core.paging import paginate
@@ -35,13 +35,6 @@ from meetings.forms import (
 from members.models import Member
 
 
-def _actor(request):
-    actor = actor_for_request(request)
-    if actor is None:
-        raise PermissionDenied("This account has no role in the app yet.")
-    return actor
-
-
 def _require_manage(actor) -> None:
     if not permissions.can_manage_meetings(actor):
         raise PermissionDenied("Only the secretariat manages meetings.")
@@ -51,7 +44,7 @@ def _require_manage(actor) -> None:
 
 
 def meeting_list(request):
-    actor = _actor(request)
+    actor = web_actor(request)
     meeting_filter = MeetingFilter(request.GET, queryset=selectors.meeting_list(actor=actor))
     meetings = meeting_filter.qs.order_by("-starts_at", "-pk")
     return render(
@@ -76,7 +69,7 @@ def _month(request) -> tuple[int, int]:
 
 
 def meeting_calendar(request):
-    actor = _actor(request)
+    actor = web_actor(request)
     year, month = _month(request)
     viewer_tz = selectors.viewer_time_zone(actor)
     start, end = selectors.month_bounds(year, month, viewer_tz)
@@ -103,7 +96,7 @@ def meeting_calendar(request):
 
 
 def meeting_detail(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     meeting = selectors.meeting_get(actor=actor, pk=pk)
     can_manage = permissions.can_manage_meetings(actor)
     agenda = list(selectors.agenda_item_list(actor=actor).filter(meeting=meeting).order_by("position"))
@@ -137,12 +130,12 @@ def meeting_create(request):
 
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     return _meeting_form(request, meeting=selectors.meeting_get(actor=actor, pk=pk))
 
 
 def _meeting_form(request, *, meeting):
-    actor = _actor(request)
+    actor = web_actor(request)
     _require_manage(actor)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +162,7 @@ def _meeting_form(request, *, meeting):
 
 @require_POST
 def meeting_status(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     meeting = selectors.meeting_get(actor=actor, pk=pk)
     _require_manage(actor)
     form = StatusForm(request.POST, current=meeting.status)
@@ -191,7 +184,7 @@ def meeting_status(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def meeting_invite(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     meeting = selectors.meeting_get(actor=actor, pk=pk)
     _require_manage(actor)
     form = InviteForm(request.POST or None)
@@ -208,7 +201,7 @@ def meeting_invite(request, pk: int):
 
 
 def rsvp_grid(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     meeting = selectors.meeting_get(actor=actor, pk=pk)
     return render(
         request,
@@ -223,7 +216,7 @@ def rsvp_grid(request, pk: int):
 
 def participants(request, pk: int):
     """The list of participants, printable; the secretariat's document."""
-    actor = _actor(request)
+    actor = web_actor(request)
     meeting = selectors.meeting_get(actor=actor, pk=pk)
     if not actor.is_secretariat:
         raise Http404("No such page.")
@@ -255,7 +248,7 @@ def _csv_safe(value: str) -> str:
 
 
 def meeting_ics(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     meeting = selectors.meeting_get(actor=actor, pk=pk)
     body = ics.calendar_bytes([meeting], name=meeting.title, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -267,7 +260,7 @@ def meeting_ics(request, pk: int):
 
 
 def invitation_detail(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     invitation = selectors.invitation_get(actor=actor, pk=pk)
     registrations = list(
         selectors.registration_list(actor=actor).filter(invitation=invitation).order_by("status", "pk")
@@ -296,7 +289,7 @@ def invitation_detail(request, pk: int):
 
 
 def _invitation_for_write(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     invitation = selectors.invitation_get(actor=actor, pk=pk)
     if not permissions.can_act_for_member(actor, invitation.member_id):
         raise PermissionDenied("This account may only read.")
@@ -332,7 +325,7 @@ def invitation_answer(request, pk: int):
 def invitation_credentials(request, pk: int):
     """GET downloads the credentials (the delegation and the secretariat only); POST uploads."""
     if request.method == "GET":
-        actor = _actor(request)
+        actor = web_actor(request)
         invitation = selectors.invitation_get(actor=actor, pk=pk)
         if not invitation.credentials:
             raise Http404("No credentials uploaded.")
@@ -374,7 +367,7 @@ def registration_create(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def registration_substitute(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     registration = selectors.registration_get(actor=actor, pk=pk)
     invitation = registration.invitation
     if not permissions.can_act_for_member(actor, invitation.member_id):
@@ -404,7 +397,7 @@ def registration_substitute(request, pk: int):
 
 @require_POST
 def registration_withdraw(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     registration = selectors.registration_get(actor=actor, pk=pk)
     if not permissions.can_act_for_member(actor, registration.invitation.member_id):
         raise PermissionDenied("This account may only read.")
@@ -420,7 +413,7 @@ def registration_withdraw(request, pk: int):
 
 
 def _managed_meeting(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     meeting = selectors.meeting_get(actor=actor, pk=pk)
     _require_manage(actor)
     return actor, meeting
@@ -460,7 +453,7 @@ def agenda_item_create(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def agenda_item_edit(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     item = selectors.agenda_item_get(actor=actor, pk=pk)
     _require_manage(actor)
     form = AgendaItemForm(request.POST or None, instance=item, meeting=item.meeting)
@@ -478,7 +471,7 @@ def agenda_item_edit(request, pk: int):
 
 @require_POST
 def agenda_item_delete(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     item = selectors.agenda_item_get(actor=actor, pk=pk)
     _require_manage(actor)
     services.agenda_item_delete(actor=actor, item=item)
@@ -489,7 +482,7 @@ def agenda_item_delete(request, pk: int):
 @require_POST
 def agenda_move(request, pk: int):
     """Move one item up or down: the new order goes to the reorder service."""
-    actor = _actor(request)
+    actor = web_actor(request)
     item = selectors.agenda_item_get(actor=actor, pk=pk)
     _require_manage(actor)
     order = list(item.meeting.agenda_items.order_by("position").values_list("pk", flat=True))
@@ -516,7 +509,7 @@ def document_create(request, pk: int):
 
 
 def document_detail(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     document = selectors.document_get(actor=actor, pk=pk)
     can_manage = permissions.can_manage_meetings(actor)
     form = DocumentForm(request.POST or None, instance=document) if can_manage else None
@@ -552,7 +545,7 @@ def document_detail(request, pk: int):
 
 @require_POST
 def document_version_create(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     document = selectors.document_get(actor=actor, pk=pk)
     _require_manage(actor)
     form = VersionForm(request.POST, request.FILES)
@@ -571,7 +564,7 @@ def document_version_create(request, pk: int):
 
 @require_GET
 def document_download(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     document = selectors.document_get(actor=actor, pk=pk)
     raw = request.GET.get("version", "")
     if raw and not raw.isdigit():
@@ -598,7 +591,7 @@ def outcome_create(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def outcome_edit(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     outcome = selectors.outcome_get(actor=actor, pk=pk)
     _require_manage(actor)
     form = OutcomeForm(request.POST or None, instance=outcome, meeting=outcome.meeting)
@@ -627,7 +620,7 @@ def action_item_create(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def action_item_edit(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     item = selectors.action_item_get(actor=actor, pk=pk)
     _require_manage(actor)
     form = ActionItemForm(request.POST or None, instance=item, meeting=item.meeting)
@@ -645,7 +638,7 @@ def action_item_edit(request, pk: int):
 
 
 def slot_finder(request):
-    actor = _actor(request)
+    actor = web_actor(request)
     _require_manage(actor)
     initial = {}
     meeting = None
@@ -689,7 +682,7 @@ def slot_finder(request):
 @require_http_methods(["GET", "POST"])
 def calendar_feeds(request):
     """Show the viewer's secret calendar links (their own, and their delegation's) and renew them."""
-    actor = _actor(request)
+    actor = web_actor(request)
     member = Member.objects.filter(pk=actor.member_id).first() if actor.member_id else None
     can_member_feed = member is not None and permissions.can_act_for_member(actor, member.pk)
     if request.method == "POST":

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from core.actors import actor_for_request
+from core.actors import web_actor
 from core.forms import call_service
 from core.paging import paginate
 from core.selectors import audit_history
@@ -22,15 +22,8 @@ MEMBER_SORTS = {
 }
 
 
-def _actor(request):
-    actor = actor_for_request(request)
-    if actor is None:
-        raise PermissionDenied("This account has no role in the app yet.")
-    return actor
-
-
 def member_list(request):
-    actor = _actor(request)
+    actor = web_actor(request)
     member_filter = MemberFilter(request.GET, queryset=selectors.member_directory(actor=actor))
     sort = request.GET.get("sort", "name")
     members = member_filter.qs.order_by(MEMBER_SORTS.get(sort, "name"), "name")
@@ -42,7 +35,7 @@ def member_list(request):
 
 
 def member_detail(request, iso2: str):
-    actor = _actor(request)
+    actor = web_actor(request)
     member = selectors.member_get(actor=actor, iso2=iso2)
     delegates = list(selectors.delegate_list(actor=actor).filter(member=member))
     terms = list(member.chair_terms.select_related("member"))
@@ -61,7 +54,7 @@ def member_detail(request, iso2: str):
 
 @require_http_methods(["GET", "POST"])
 def delegate_create(request, iso2: str):
-    actor = _actor(request)
+    actor = web_actor(request)
     member = selectors.member_get(actor=actor, iso2=iso2)
     _require_edit(actor, member)
     form = DelegateForm(request.POST or None)
@@ -77,7 +70,7 @@ def delegate_create(request, iso2: str):
 
 @require_http_methods(["GET", "POST"])
 def delegate_edit(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     delegate = selectors.delegate_get(actor=actor, pk=pk)
     _require_edit(actor, delegate.member)
     form = DelegateForm(request.POST or None, instance=delegate)
@@ -97,7 +90,7 @@ def delegate_edit(request, pk: int):
 
 
 def chair_rotation(request):
-    actor = _actor(request)
+    actor = web_actor(request)
     rotation = selectors.rotation_on(timezone.localdate())
     return render(
         request,
@@ -118,12 +111,12 @@ def chair_term_create(request):
 
 @require_http_methods(["GET", "POST"])
 def chair_term_edit(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     return _chair_term_form(request, term=selectors.chair_term_get(actor=actor, pk=pk))
 
 
 def _chair_term_form(request, *, term):
-    actor = _actor(request)
+    actor = web_actor(request)
     if not permissions.can_manage_chair_terms(actor):
         raise PermissionDenied("Only the secretariat keeps the chair rotation.")
     form = ChairTermForm(request.POST or None, instance=term)

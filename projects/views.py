@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.actors import actor_for_request
+from core.actors import web_actor
 from core.forms import call_service
 from core.paging import paginate
 from core.selectors import audit_history
@@ -40,13 +40,6 @@ PROJECT_SORTS = {
 }
 
 
-def _actor(request):
-    actor = actor_for_request(request)
-    if actor is None:
-        raise PermissionDenied("This account has no role in the app yet.")
-    return actor
-
-
 def _filtered_projects(request, actor):
     project_filter = ProjectFilter(request.GET, queryset=selectors.project_list(actor=actor))
     projects = project_filter.qs if project_filter.is_valid() else project_filter.queryset.none()
@@ -55,7 +48,7 @@ def _filtered_projects(request, actor):
 
 
 def portfolio(request):
-    actor = _actor(request)
+    actor = web_actor(request)
     project_filter, projects, sort = _filtered_projects(request, actor)
     query = request.GET.copy()
     query.pop("page", None)
@@ -135,7 +128,7 @@ def _csv_rows(projects) -> Iterator[list[str]]:
 
 def portfolio_csv(request):
     """Exactly the projects the portfolio shows for the same filters and order, streamed."""
-    actor = _actor(request)
+    actor = web_actor(request)
     _, projects, _ = _filtered_projects(request, actor)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
@@ -147,7 +140,7 @@ def portfolio_csv(request):
 
 
 def project_detail(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     project = selectors.project_get(actor=actor, pk=pk)
     today = selectors.today()
     milestones = list(selectors.milestone_list(actor=actor, on=today).filter(project=project))
@@ -194,7 +187,7 @@ def _changed(form) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def project_create(request):
-    actor = _actor(request)
+    actor = web_actor(request)
     if not permissions.can_manage_projects(actor):
         raise PermissionDenied("Only the secretariat registers joint projects.")
     form = ProjectForm(request.POST or None)
@@ -208,7 +201,7 @@ def project_create(request):
 
 @require_http_methods(["GET", "POST"])
 def project_edit(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     project = selectors.project_get(actor=actor, pk=pk)
     permissions.require(
         permissions.can_manage_projects(actor), actor, project, "Only the secretariat edits this."
@@ -225,7 +218,7 @@ def project_edit(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def project_stage(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     project = selectors.project_get(actor=actor, pk=pk)
     permissions.require(
         permissions.can_move_stage(actor, project),
@@ -250,7 +243,7 @@ def project_stage(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def participant_add(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     project = selectors.project_get(actor=actor, pk=pk)
     permissions.require(
         permissions.can_manage_projects(actor), actor, project, "Only the secretariat does this."
@@ -268,7 +261,7 @@ def participant_add(request, pk: int):
 
 @require_POST
 def participant_remove(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     participant = selectors.participant_get(actor=actor, pk=pk)
     services.participant_remove(actor=actor, participant=participant)
     messages.success(request, f"{participant.member.name} no longer takes part.")
@@ -277,7 +270,7 @@ def participant_remove(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def milestone_create(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     project = selectors.project_get(actor=actor, pk=pk)
     _require_work(actor, project)
     form = MilestoneForm(request.POST or None, actor=actor)
@@ -293,7 +286,7 @@ def milestone_create(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     milestone = selectors.milestone_get(actor=actor, pk=pk)
     _require_work(actor, milestone.project)
     form = MilestoneForm(request.POST or None, instance=milestone, actor=actor)
@@ -316,7 +309,7 @@ def milestone_edit(request, pk: int):
 
 @require_POST
 def milestone_complete(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     milestone = selectors.milestone_get(actor=actor, pk=pk)
     saved = services.milestone_complete(actor=actor, milestone=milestone)
     messages.success(request, f"Marked “{saved.title}” done on {saved.done_on:%d %b %Y}.")
@@ -325,7 +318,7 @@ def milestone_complete(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def commitment_create(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     project = selectors.project_get(actor=actor, pk=pk)
     _require_work(actor, project)
     form = CommitmentForm(request.POST or None, actor=actor, members=member_choices_for(actor, project))
@@ -343,7 +336,7 @@ def commitment_create(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def commitment_edit(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     commitment = selectors.commitment_get(actor=actor, pk=pk)
     permissions.require(
         permissions.can_edit_commitment(actor, commitment),
@@ -371,7 +364,7 @@ def commitment_edit(request, pk: int):
 
 @require_POST
 def commitment_advance(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     commitment = selectors.commitment_get(actor=actor, pk=pk)
     saved = services.commitment_advance(actor=actor, commitment=commitment)
     messages.success(request, f"The commitment is now {saved.get_status_display().lower()}.")
@@ -380,7 +373,7 @@ def commitment_advance(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def update_create(request, pk: int):
-    actor = _actor(request)
+    actor = web_actor(request)
     project = selectors.project_get(actor=actor, pk=pk)
     _require_work(actor, project)
     form = UpdateForm(request.POST or None)
@@ -406,7 +399,7 @@ def _require_work(actor, project) -> None:
 
 
 def coverage(request):
-    actor = _actor(request)
+    actor = web_actor(request)
     show_all = request.GET.get("all") == "1"
     return render(
         request,
@@ -416,7 +409,7 @@ def coverage(request):
 
 
 def mineral_list(request):
-    actor = _actor(request)
+    actor = web_actor(request)
     mineral_filter = MineralFilter(request.GET, queryset=selectors.mineral_list(actor=actor))
     minerals = mineral_filter.qs if mineral_filter.is_valid() else mineral_filter.queryset.none()
     return render(request, "projects/mineral_list.html", {"filter": mineral_filter, "minerals": minerals})

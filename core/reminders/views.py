@@ -5,22 +5,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.actors import actor_for_request
+from core.actors import web_actor
 from core.paging import paginate
 from core.reminders import selectors, services
 from core.reminders.filters import ReminderFilter, SentMailFilter
 from core.reminders.registry import kinds
 
 
-def _actor(request):
-    actor = actor_for_request(request)
-    if actor is None:
-        raise PermissionDenied("This account has no role in the app yet.")
-    return actor
-
-
 def _secretariat(request):
-    actor = _actor(request)
+    actor = web_actor(request)
     if not actor.is_secretariat:
         raise PermissionDenied("The reminder queue and the outbox are the secretariat's.")
     return actor
@@ -91,14 +84,14 @@ def mail_resend(request, pk: int):
 
 
 def notification_list(request):
-    actor = _actor(request)
+    actor = web_actor(request)
     page = paginate(request, selectors.notification_list(actor=actor))
     return render(request, "reminders/notification_list.html", {"page": page})
 
 
 @require_POST
 def notifications_read(request):
-    actor = _actor(request)
+    actor = web_actor(request)
     raw = request.POST.getlist("id")
     ids = [int(value) for value in raw if value.isdigit()] if raw else None
     services.notifications_mark_read(actor=actor, ids=ids)
@@ -107,7 +100,7 @@ def notifications_read(request):
 
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    actor = _actor(request)
+    actor = web_actor(request)
     if request.method == "POST":
         offered = {
             pref.kind.name for pref in selectors.preferences_for(actor=actor) if not pref.kind.essential
