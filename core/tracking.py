@@ -20,6 +20,7 @@ from django.utils import timezone
 from core.actors import Actor
 from core.choices import AuditAction, ChangeOp
 from core.models import AuditEntry, Change, TrackedModel
+from core.sync import registry
 from core.sync.registry import deletion_audience
 
 M = TypeVar("M", bound=models.Model)
@@ -66,11 +67,37 @@ def audit_record(
     )
 
 
-def change_record(*, instance: models.Model, op: str = ChangeOp.UPSERT, scope: dict | None = None) -> None:
-    """Append a synced object (a TrackedModel) to the change feed; sequenced after commit."""
+def change_record(
+    *,
+    instance: models.Model,
+    op: str = ChangeOp.UPSERT,
+    scope: dict | None = None,
+    audience_changed: bool = False,
+) -> None:
+    """Append a synced object (a TrackedModel) to the change feed; sequenced after commit.
+
+    With `audience_changed`, the objects whose visibility follows this one's (registered with
+    `follows` in core.sync.registry) go on the feed too: a reader who gains or loses a meeting
+    gains or loses its agenda items with it.
+    """
     if not isinstance(instance, TrackedModel):
         return
     Change.objects.create(resource=instance._meta.label_lower, object_id=instance.pk, op=op, scope=scope)
+    if audience_changed and op == ChangeOp.UPSERT:
+        _record_dependents(instance._meta.label_lower, [instance.pk])
+
+
+def _record_dependents(label: str, pks: list[int]) -> None:
+    """One query per dependent resource (and level), whatever the number of objects."""
+    for entry, attname in registry.dependents(label):
+        child_pks = list(
+            entry.model._default_manager.filter(**{f"{attname}__in": pks}).values_list("pk", flat=True)
+        )
+        if child_pks:
+            Change.objects.bulk_create(
+                [Change(resource=entry.label, object_id=pk, op=ChangeOp.UPSERT) for pk in child_pks]
+            )
+            _record_dependents(entry.label, child_pks)
 
 
 def _save(instance: models.Model) -> None:
@@ -117,8 +144,19 @@ def tracked_update(
         locked.updated_at = timezone.now()
     _save(locked)
     audit_record(actor=actor, instance=locked, action=action, changes=changes)
-    change_record(instance=locked)
+    audience_changed = bool(
+        registry.audience_fields(locked._meta.label_lower) & {_field_name(locked, a) for a in changes}
+    )
+    change_record(instance=locked, audience_changed=audience_changed)
     return locked
+
+
+def _field_name(instance: models.Model, attname: str) -> str:
+    """`lead_member` for `lead_member_id`: audience fields are named as on the model."""
+    for field in instance._meta.concrete_fields:
+        if field.attname == attname:
+            return field.name
+    return attname
 
 
 def tracked_delete(instance: models.Model, *, actor: Actor, scope: dict | None = None) -> None:
@@ -141,4 +179,5 @@ def touch(instance: models.Model) -> None:
     """Mark an object changed for sync when something it shows (a child, its audience) changed."""
     if isinstance(instance, TrackedModel):
         type(instance)._default_manager.filter(pk=instance.pk).update(updated_at=timezone.now())
-    change_record(instance=instance)
+    # A touch often means the audience changed (named members, invitations, participants).
+    change_record(instance=instance, audience_changed=True)

@@ -29,6 +29,12 @@ class SyncResource:
     # goes to every reader who may list the resource at all (see core.sync.selectors).
     audience: Callable[[models.Model], dict] | None = None
     audience_includes: Callable[[Actor, dict], bool] | None = None
+    # The foreign key to the object whose visibility this one inherits (an agenda item is seen
+    # by whoever sees its meeting). When that object's audience may have changed, its
+    # dependents go on the feed too, so readers gain or lose them with it.
+    follows: str | None = None
+    # Fields whose change alters who may see the object (with every `touch`, see core.tracking).
+    audience_fields: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -55,8 +61,19 @@ def register(
     queryset: Callable[[Actor], QuerySet],
     audience: Callable[[models.Model], dict] | None = None,
     audience_includes: Callable[[Actor, dict], bool] | None = None,
+    follows: str | None = None,
+    audience_fields: set[str] | frozenset[str] = frozenset(),
 ) -> SyncResource:
-    entry = SyncResource(resource, model, serializer_class, queryset, audience, audience_includes)
+    entry = SyncResource(
+        resource,
+        model,
+        serializer_class,
+        queryset,
+        audience,
+        audience_includes,
+        follows,
+        frozenset(audience_fields),
+    )
     existing = _by_resource.get(resource)
     if existing is not None and existing.model is not model:
         raise ValueError(f"Sync resource {resource!r} is already registered for {existing.label}.")
@@ -79,6 +96,23 @@ def for_label(label: str) -> SyncResource | None:
 
 def for_instance(instance: models.Model) -> SyncResource | None:
     return _by_label.get(instance._meta.label_lower)
+
+
+def dependents(label: str) -> list[tuple[SyncResource, str]]:
+    """(resource, foreign key attname) of the resources whose visibility follows `label`'s."""
+    found = []
+    for entry in _by_resource.values():
+        if entry.follows is None:
+            continue
+        field = entry.model._meta.get_field(entry.follows)
+        if field.related_model._meta.label_lower == label:
+            found.append((entry, field.attname))
+    return found
+
+
+def audience_fields(label: str) -> frozenset[str]:
+    entry = _by_label.get(label)
+    return entry.audience_fields if entry is not None else frozenset()
 
 
 def deletion_audience(instance: models.Model) -> dict | None:

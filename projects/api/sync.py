@@ -1,7 +1,10 @@
 """The projects app's resources on the change feed (core.sync.registry).
 
-Each queryset is the one the resource's viewset reads single objects with, so a feed object is
-exactly what GET /api/v1/<resource>/<id>/ shows the same token (projects: the detail form).
+Each queryset and serializer is the one the resource's list uses, so a feed object is exactly
+what a full sync (listing the resource) gives the same token. For every resource but projects
+that is also what GET /api/v1/<resource>/<id>/ returns; a project's detail adds its stage
+history (`stage_changes`), which partners fetch from the detail when they want it. Sending the
+list form keeps a replica's objects of one shape whether they came from a list or the feed.
 """
 
 from core.sync.registry import register
@@ -25,30 +28,35 @@ register(
 register(
     resource="projects",
     model=JointProject,
-    serializer_class=serializers.ProjectDetailSerializer,
-    queryset=lambda actor: selectors.project_list(actor=actor).prefetch_related("stage_changes"),
+    serializer_class=serializers.ProjectSerializer,
+    queryset=lambda actor: selectors.project_list(actor=actor),
+    audience_fields={"confidentiality", "lead_member"},
 )
 register(
     resource="project-participants",
     model=ProjectParticipant,
     serializer_class=serializers.ParticipantSerializer,
     queryset=lambda actor: selectors.participant_list(actor=actor),
+    follows="project",
 )
 register(
     resource="milestones",
     model=Milestone,
     serializer_class=serializers.MilestoneSerializer,
     queryset=lambda actor: selectors.milestone_list(actor=actor),
+    follows="project",
 )
 register(
     resource="funding-commitments",
     model=FundingCommitment,
     serializer_class=serializers.FundingCommitmentSerializer,
     queryset=lambda actor: selectors.commitment_list(actor=actor),
+    follows="project",
 )
 register(
     resource="project-updates",
     model=ProjectUpdate,
     serializer_class=serializers.ProjectUpdateSerializer,
     queryset=lambda actor: selectors.update_list(actor=actor),
+    follows="project",
 )

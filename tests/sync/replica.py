@@ -55,3 +55,21 @@ def snapshot(client, page_size: int = 500) -> dict[tuple[str, int], dict]:
                 objects[(entry.resource, item["id"])] = item
             url, params = body["next"], None
     return objects
+
+
+def differences(replica: dict, expected: dict) -> dict:
+    """What a replica got wrong, field by field, for a readable failure."""
+    found = {}
+    for key in replica.keys() | expected.keys():
+        mine, theirs = replica.get(key), expected.get(key)
+        if mine == theirs:
+            continue
+        if mine is None or theirs is None:
+            found[key] = ("missing" if mine is None else "extra", (mine or theirs).get("id"))
+        else:
+            found[key] = {
+                f: (mine.get(f), theirs.get(f))
+                for f in mine.keys() | theirs.keys()
+                if mine.get(f) != theirs.get(f)
+            }
+    return found

@@ -189,3 +189,34 @@ def test_feed_head_cursor_of_an_empty_feed_expires_too(korea, system_actor, api_
 
     assert client.get(CHANGES, {"cursor": empty_head}).status_code == 410
     assert client.get(CHANGES).status_code == 200  # no cursor: from the oldest retained change
+
+
+def test_feed_object_that_leaves_the_readers_view_is_a_lost_access_tombstone(
+    korea, japan, system_actor, api_client_for
+):
+    from core.choices import Confidentiality
+    from projects import services as project_services
+    from projects.choices import Segment
+    from tests.factories import MineralFactory
+
+    project = project_services.project_create(
+        actor=system_actor,
+        minerals=[MineralFactory(name="Lithium", slug="lithium")],
+        title="Shared",
+        segment=Segment.EXTRACTION,
+        host_country="ZM",
+        lead_member=japan,
+        confidentiality=Confidentiality.MEMBERS,
+    )
+    client = api_client_for(TokenScope.READ, korea)
+    cursor = client.get(CHANGES).json()["next_cursor"]
+    project_services.project_update(
+        actor=system_actor, project=project, confidentiality=Confidentiality.RESTRICTED, restricted_to=[japan]
+    )
+
+    changes = client.get(CHANGES, {"cursor": cursor}).json()["changes"]
+
+    assert {"resource": "projects", "id": project.pk, "op": "delete", "reason": "lost_access"} in [
+        {k: v for k, v in change.items() if k != "seq"} for change in changes
+    ]
+    assert client.get(f"/api/v1/projects/{project.pk}/").status_code == 404

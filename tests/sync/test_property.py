@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from members import services
 from members.choices import TokenScope
 from members.models import ChairTerm, Delegate, Member
-from tests.sync.replica import Replica, snapshot
+from tests.sync.replica import Replica, differences, snapshot
 
 names = st.text(alphabet="abcdefgh ", min_size=1, max_size=8).filter(str.strip)
 index = st.integers(min_value=0, max_value=30)
@@ -92,5 +92,6 @@ def test_property_feed_replica_equals_full_sync(operations, readers, system_acto
                 pass  # a refused write (an overlapping term) changes nothing, as in real use
         for replica in replicas:
             replica.follow()
-            assert replica.objects == snapshot(replica.client)
+            expected = snapshot(replica.client)
+            assert replica.objects == expected, differences(replica.objects, expected)
         transaction.set_rollback(True)  # each example starts from the same database

@@ -22,8 +22,9 @@ class FeedObjectFieldSchema(OpenApiSerializerFieldExtension):
         ]
         return {
             "anyOf": refs,
-            "description": "Upserts only: the object as `GET /api/v1/{resource}/{id}/` shows it to this token "
-            "(for `members`, the path uses the object's `iso2`).",
+            "description": "Upserts only: the object as this token's list of the resource shows it, which is "
+            "also what `GET /api/v1/{resource}/{id}/` returns (for `members` the path uses `iso2`, for "
+            "`minerals` the `slug`; a project's detail adds its `stage_changes` history).",
         }
 
 
