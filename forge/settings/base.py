@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "projects",
+    "decisions",
 ]
 
 MIDDLEWARE = [

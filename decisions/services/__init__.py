@@ -1,0 +1,12 @@
+"""Every write to decisions, their text versions, written procedures and positions.
+
+Split in two modules: `decision` (the record, its text and its lifecycle, adoption with its
+reference) and `procedure` (open, answer, withdraw an objection, extend, withdraw, close).
+"""
+
+from decisions.services.decision import (  # noqa: F401
+    decision_adopt,
+    decision_create,
+    decision_move,
+    decision_update,
+)
