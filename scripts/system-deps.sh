@@ -23,7 +23,13 @@ need() { # need PACKAGE CHECK...
     fi
 }
 
+has_lib() { ldconfig -p | grep -q "$1"; }
+
 need libpq-dev command -v pg_config
+# WeasyPrint (PDFs of adopted decisions, core.pdf) lays text out with Pango, and needs a font.
+need libpango-1.0-0 has_lib libpango-1.0.so.0
+need libpangoft2-1.0-0 has_lib libpangoft2-1.0.so.0
+need fonts-dejavu-core test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 need build-essential command -v gcc
 need build-essential command -v make
 if [[ $purpose == test ]]; then
