@@ -1,8 +1,10 @@
-"""Example meetings so a newcomer sees a populated list and calendar.
+"""Example meetings so a newcomer sees a populated list and calendar on whatever day it loads.
 
-All of it is invented (meetings after February 2026 have not happened or are not public) and
-labelled "(example)" in titles and descriptions. Loading is idempotent: meetings are found by
-title, and a second run changes nothing.
+All of it is invented and labelled "(example)" in titles and descriptions. Dates are placed
+relative to the day of loading (`when_or_stage` is `today-75`, `today+12` or `this month`):
+some meetings are past and held, one falls in the current month, some are ahead and still
+wait for answers, so the calendar, the RSVP grid and a delegation's home all have something
+to show. Loading is idempotent: meetings are found by title, and a second run changes nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ KINDS = [
     ("Principals", MeetingKind.PRINCIPALS),
     ("Ministerial", MeetingKind.MINISTERIAL),
 ]
-# A few answers so the RSVP grids are not empty.
+# A few answers so the RSVP grids are not empty. Meetings ahead (after this month's) keep
+# Korea's invitation pending, so the demo delegation has invitations to answer.
 ANSWERS = {
     "KR": InvitationStatus.ACCEPTED,
     "US": InvitationStatus.ACCEPTED,
@@ -48,6 +51,15 @@ def _kind(title: str) -> str:
 def _rows() -> list[dict[str, str]]:
     with DATA.open(newline="", encoding="utf-8") as handle:
         return [row for row in csv.DictReader(handle) if row["record"] == "meeting"]
+
+
+def _day(spec: str, today: datetime.date) -> datetime.date:
+    """`today-75`, `today+12` or `this month` (a week from today, or a week back when that
+    would leave the month) -> a date."""
+    if spec == "this month":
+        ahead = today + datetime.timedelta(days=7)
+        return ahead if ahead.month == today.month else today - datetime.timedelta(days=7)
+    return today + datetime.timedelta(days=int(spec.removeprefix("today")))
 
 
 def _times(day: datetime.date, place: str) -> dict:
@@ -76,17 +88,25 @@ def _advance(meeting: Meeting, *, actor: Actor, to_held: bool) -> None:
         meeting = services.meeting_status_change(actor=actor, meeting=meeting, status=status)
 
 
-def _invite_and_answer(meeting: Meeting, *, actor: Actor, members: dict[str, Member]) -> None:
+def _invite_and_answer(
+    meeting: Meeting, *, actor: Actor, members: dict[str, Member], korea_answers: bool
+) -> None:
     services.invitations_send(actor=actor, meeting=meeting, all_members=True)
-    for invitation in meeting.invitations.filter(member__iso2__in=ANSWERS).select_related("member"):
+    answering = [code for code in ANSWERS if korea_answers or code != "KR"]
+    for invitation in meeting.invitations.filter(member__iso2__in=answering).select_related("member"):
         services.invitation_answer(actor=actor, invitation=invitation, status=ANSWERS[invitation.member.iso2])
-    korea = meeting.invitations.filter(member__iso2="KR").first()
+    korea = meeting.invitations.filter(member__iso2="KR", status=InvitationStatus.ACCEPTED).first()
     if korea:
         for delegate in Delegate.objects.filter(member__iso2="KR").order_by("pk")[:2]:
             services.registration_add(actor=actor, invitation=korea, delegate=delegate)
 
 
-def _schedule(*, actor: Actor, title: str, day: datetime.date, place: str, detail: str, members) -> Meeting:
+def _schedule(
+    *, actor: Actor, title: str, day: datetime.date, place: str, detail: str, members, today: datetime.date
+) -> Meeting:
+    times = _times(day, place)
+    # Answers are due a week before; meetings further ahead than this month wait for Korea's.
+    ahead = day > today and (day.year, day.month) != (today.year, today.month)
     meeting = services.meeting_schedule(
         actor=actor,
         status=MeetingStatus.ANNOUNCED,
@@ -95,9 +115,10 @@ def _schedule(*, actor: Actor, title: str, day: datetime.date, place: str, detai
         description=f"(example) An invented meeting for the demo data: {detail}.",
         confidentiality=Confidentiality.MEMBERS,
         host=members.get("KR") if "Seoul" in place else None,
-        **_times(day, place),
+        rsvp_deadline=times["starts_at"] - datetime.timedelta(days=7) if day > today else None,
+        **times,
     )
-    _invite_and_answer(meeting, actor=actor, members=members)
+    _invite_and_answer(meeting, actor=actor, members=members, korea_answers=not ahead)
     return meeting
 
 
@@ -150,7 +171,7 @@ def load(*, actor: Actor, stdout) -> None:
     for index, row in enumerate(_rows()):
         if row["title"] in existing:
             continue
-        day = datetime.date.fromisoformat(row["when_or_stage"])
+        day = _day(row["when_or_stage"], today)
         meeting = _schedule(
             actor=actor,
             title=row["title"],
@@ -158,6 +179,7 @@ def load(*, actor: Actor, stdout) -> None:
             place=row["place_or_host"],
             detail=row["detail"],
             members=members,
+            today=today,
         )
         _advance(meeting, actor=actor, to_held=day < today)
         if index == 0:
@@ -171,6 +193,7 @@ def load(*, actor: Actor, stdout) -> None:
             place="Brussels (Europe/Brussels)",
             detail="chair to be confirmed; outcome: work plan",
             members=members,
+            today=today,
         )
         created += 1
     stdout.write(f"meetings: {created} example meeting(s) created")
