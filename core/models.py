@@ -64,6 +64,9 @@ class Change(models.Model):
     op = models.CharField(max_length=10, choices=ChangeOp.choices)
     # Who could see the object when it was deleted, so tombstones reach only them.
     scope = models.JSONField(null=True, blank=True)
+    # A domain event this change stands for ("decision.adopted"), registered with
+    # core.webhooks.events; webhooks deliver it under that name instead of "<resource>.upsert".
+    event = models.CharField(max_length=60, blank=True, default="")
 
     class Meta:
         indexes = [

@@ -73,16 +73,20 @@ def change_record(
     op: str = ChangeOp.UPSERT,
     scope: dict | None = None,
     audience_changed: bool = False,
+    event: str = "",
 ) -> None:
     """Append a synced object (a TrackedModel) to the change feed; sequenced after commit.
 
     With `audience_changed`, the objects whose visibility follows this one's (registered with
     `follows` in core.sync.registry) go on the feed too: a reader who gains or loses a meeting
-    gains or loses its agenda items with it.
+    gains or loses its agenda items with it. An `event` (registered in core.webhooks.events)
+    names what happened, for webhook subscribers to that event.
     """
     if not isinstance(instance, TrackedModel):
         return
-    Change.objects.create(resource=instance._meta.label_lower, object_id=instance.pk, op=op, scope=scope)
+    Change.objects.create(
+        resource=instance._meta.label_lower, object_id=instance.pk, op=op, scope=scope, event=event
+    )
     if audience_changed and op == ChangeOp.UPSERT:
         _record_dependents(instance._meta.label_lower, [instance.pk])
 

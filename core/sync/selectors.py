@@ -79,7 +79,7 @@ def change_rows_after(*, after_seq: int, limit: int, labels: list[str] | None = 
     labels = labels if labels is not None else [entry.label for entry in registry.resources()]
     return list(
         Change.objects.filter(seq__gt=after_seq, resource__in=labels)
-        .only("seq", "resource", "object_id", "op", "scope", "at")
+        .only("seq", "resource", "object_id", "op", "scope", "at", "event")
         .order_by("seq")[:limit]
     )
 

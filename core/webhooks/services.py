@@ -24,6 +24,7 @@ from core.actors import Actor
 from core.choices import AuditAction, ChangeOp, Channel
 from core.errors import Forbidden, NotFound
 from core.tracking import audit_record, diff, integrity_to_validation, snapshot
+from core.webhooks import events as domain_events
 from core.webhooks import feed, permissions, signing, transport
 from core.webhooks.choices import AttemptOutcome, DeliveryStatus
 from core.webhooks.models import WebhookAttempt, WebhookCursor, WebhookDelivery, WebhookSubscription
@@ -71,8 +72,13 @@ def token_actor(token) -> Actor:
 
 
 def event_type_matches(patterns: list[str], event_type: str) -> bool:
-    """`*` matches everything, `meetings.*` every event of meetings, else an exact name."""
+    """`*` matches everything, `meetings.*` every event of meetings, else an exact name.
+
+    A domain event ("decision.adopted") matches "*" and its own name only.
+    """
     resource = event_type.partition(".")[0]
+    if domain_events.is_event(event_type):
+        return any(p in ("*", event_type) for p in patterns)
     return any(p in ("*", event_type, f"{resource}.*") for p in patterns)
 
 
@@ -89,13 +95,17 @@ def clean_event_types(value: Any) -> list[str]:
     for item in value:
         name = item.strip()
         resource, dot, op = name.partition(".")
-        valid = name == "*" or (dot and resource in known and op in (*EVENT_OPS, "*"))
+        valid = (
+            name == "*"
+            or domain_events.is_event(name)
+            or (dot and resource in known and op in (*EVENT_OPS, "*"))
+        )
         if not valid:
             raise ValidationError(
                 {
                     "event_types": f'Unknown event type {name!r}: use "*", "<resource>.*" or '
                     f'"<resource>.upsert" / "<resource>.delete" with a resource of /api/v1/ '
-                    f"({', '.join(sorted(known))})."
+                    f"({', '.join(sorted(known))}), or an event ({', '.join(domain_events.event_names())})."
                 }
             )
         if name not in cleaned:
@@ -346,7 +356,11 @@ def _events_for(
     told = _last_told_upsert(subscription, name, hidden) if hidden else set()
     events = []
     for change in changes:
-        if change.op == ChangeOp.UPSERT and change.object_id in visible:
+        if change.event:
+            if change.object_id not in visible:
+                continue  # a domain event reaches only those who may see its object
+            event = Event(change, change.event, feed.object_url(name, visible[change.object_id]))
+        elif change.op == ChangeOp.UPSERT and change.object_id in visible:
             event = Event(change, f"{name}.upsert", feed.object_url(name, visible[change.object_id]))
         elif change.op == ChangeOp.UPSERT and change.object_id in told:
             told.discard(change.object_id)  # one lost-access event per object
