@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
+from core.actors import actor_for_request
 from core.choices import Confidentiality
 from core.filters import TrackedFilterSet
 from meetings.choices import ActionItemStatus, InvitationStatus, MeetingKind, MeetingStatus, OutcomeKind
@@ -39,7 +40,12 @@ class MeetingFilter(TrackedFilterSet):
         )
 
     def invited(self, queryset, name, value):
+        # Who else is invited is the secretariat's business: a delegation filtering by another
+        # member learns nothing (an empty list, as for a member invited nowhere).
         invited = Invitation.objects.filter(meeting_id=OuterRef("pk"), member__iso2=value.upper())
+        actor = actor_for_request(self.request) if self.request is not None else None
+        if actor is None or not actor.is_secretariat:
+            invited = invited.filter(member_id=actor.member_id if actor is not None else None)
         return queryset.filter(Exists(invited))
 
 

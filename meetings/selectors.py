@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core import confidentiality
 from core.actors import Actor
-from core.choices import Confidentiality
 from core.errors import NotFound
 from meetings import slots
 from meetings.choices import InvitationStatus, MeetingStatus, RegistrationStatus
@@ -40,25 +40,18 @@ from members.selectors import chair_on, rotation_on
 # Meetings ---------------------------------------------------------------------------------
 
 
-def _audience(actor: Actor, *, through, owner: str) -> Q:
-    """Public, members-level and (for a named member) restricted rows, as a Q on the model."""
-    visible = Q(confidentiality=Confidentiality.PUBLIC)
-    if actor.sees_members_level:
-        visible |= Q(confidentiality=Confidentiality.MEMBERS)
-    if actor.member_id:
-        named = through.objects.filter(**{f"{owner}_id": OuterRef("pk")}, member_id=actor.member_id)
-        visible |= Q(confidentiality=Confidentiality.RESTRICTED) & Q(Exists(named))
-    return visible
-
-
 def meeting_list(*, actor: Actor) -> QuerySet[Meeting]:
+    """Meetings under the one confidentiality rule (core.confidentiality): the invited members
+    are the parties of a restricted meeting; drafts stay with the secretariat."""
     meetings = Meeting.objects.select_related("host", "chaired_by")
     if actor.is_secretariat:
         return meetings
-    visible = _audience(actor, through=Meeting.restricted_to.through, owner="meeting")
+    invited = None
     if actor.member_id:
-        invited = Invitation.objects.filter(meeting_id=OuterRef("pk"), member_id=actor.member_id)
-        visible |= Q(confidentiality=Confidentiality.RESTRICTED) & Q(Exists(invited))
+        invited = Q(Exists(Invitation.objects.filter(meeting_id=OuterRef("pk"), member_id=actor.member_id)))
+    visible = confidentiality.visible_q(
+        actor, named=confidentiality.named_q(actor, Meeting.restricted_to), parties=invited
+    )
     return meetings.filter(visible).exclude(status=MeetingStatus.DRAFT)
 
 
@@ -201,7 +194,7 @@ def document_list(*, actor: Actor) -> QuerySet[Document]:
     )
     if actor.is_secretariat:
         return documents
-    visible = _audience(actor, through=Document.restricted_to.through, owner="document")
+    visible = confidentiality.visible_q(actor, named=confidentiality.named_q(actor, Document.restricted_to))
     return documents.filter(visible, meeting__in=visible_meeting_ids(actor))
 
 
@@ -238,7 +231,11 @@ def agenda_item_get(*, actor: Actor, pk: int) -> AgendaItem:
 
 
 def outcome_list(*, actor: Actor) -> QuerySet[Outcome]:
-    outcomes = Outcome.objects.select_related("meeting", "document")
+    """Outcomes of visible meetings; `document_visible_id` is the linked document's id when it
+    passes the confidentiality rule for this actor (show it through confidentiality.linked)."""
+    outcomes = Outcome.objects.select_related("meeting", "document").annotate(
+        **confidentiality.link_visible(actor, link="document", visible=document_list(actor=actor))
+    )
     if actor.is_secretariat:
         return outcomes
     return outcomes.filter(meeting__in=visible_meeting_ids(actor))

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
+from core import confidentiality
 from core.actors import Actor
-from core.choices import Confidentiality
 from core.errors import Forbidden, NotFound
 from projects.models import FundingCommitment, JointProject, ProjectParticipant
 
@@ -31,20 +31,16 @@ def takes_part_q(member_id: int) -> Q:
 
 
 def visible_q(actor: Actor) -> Q:
-    """The projects `actor` may see, as a filter on JointProject."""
-    if actor.is_secretariat:
-        return Q()
-    levels = [Confidentiality.PUBLIC]
-    if actor.sees_members_level:
-        levels.append(Confidentiality.MEMBERS)
-    condition = Q(confidentiality__in=levels)
-    if actor.member_id is not None:
-        named = JointProject.restricted_to.through.objects.filter(
-            jointproject_id=OuterRef("pk"), member_id=actor.member_id
-        )
-        condition |= takes_part_q(actor.member_id)
-        condition |= Q(Exists(named), confidentiality=Confidentiality.RESTRICTED)
-    return condition
+    """The projects `actor` may see, as a filter on JointProject: the one confidentiality rule
+    (core.confidentiality), with the members taking part as the project's parties, who see
+    it even when it is secretariat-only."""
+    parties = takes_part_q(actor.member_id) if actor.member_id is not None else None
+    return confidentiality.visible_q(
+        actor,
+        named=confidentiality.named_q(actor, JointProject.restricted_to),
+        parties=parties,
+        parties_see_secretariat_only=True,
+    )
 
 
 def member_takes_part(member_id: int | None, project: JointProject) -> bool:

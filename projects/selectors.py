@@ -28,8 +28,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core import confidentiality
 from core.actors import Actor
 from core.errors import NotFound
+from meetings import selectors as meeting_selectors
 from projects.choices import INACTIVE_STAGES, FundingStatus, MilestoneStatus
 from projects.models import (
     FundingCommitment,
@@ -152,8 +154,13 @@ def participant_get(*, actor: Actor, pk) -> ProjectParticipant:
 
 
 def milestone_list(*, actor: Actor, on: datetime.date | None = None) -> QuerySet[Milestone]:
+    """Milestones of visible projects; `action_item_visible_id` is the linked action
+    item's id when it passes the confidentiality rule for this actor (see confidentiality.linked)."""
     return _of_visible(Milestone.objects.select_related("project", "action_item"), actor).annotate(
-        status=milestone_status_expression(on or today())
+        status=milestone_status_expression(on or today()),
+        **confidentiality.link_visible(
+            actor, link="action_item", visible=meeting_selectors.action_item_list(actor=actor)
+        ),
     )
 
 
@@ -162,7 +169,15 @@ def milestone_get(*, actor: Actor, pk) -> Milestone:
 
 
 def commitment_list(*, actor: Actor) -> QuerySet[FundingCommitment]:
-    return _of_visible(FundingCommitment.objects.select_related("project", "member", "announced_at"), actor)
+    """Commitments of visible projects; `announced_at_visible_id` is the meeting they were
+    announced at when it passes the confidentiality rule for this actor (see confidentiality.linked)."""
+    return _of_visible(
+        FundingCommitment.objects.select_related("project", "member", "announced_at"), actor
+    ).annotate(
+        **confidentiality.link_visible(
+            actor, link="announced_at", visible=meeting_selectors.meeting_list(actor=actor)
+        )
+    )
 
 
 def commitment_get(*, actor: Actor, pk) -> FundingCommitment:

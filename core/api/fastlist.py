@@ -158,6 +158,13 @@ def _plan(serializer, model, queryset: QuerySet | None) -> Plan:
             entries.append(_ToMany(fld.field_name, _nested_list(model, attrs, fld, prefetches)))
         elif isinstance(fld, serializers.BaseSerializer):
             raise Unsupported(f"{fld.field_name}: a nested single object")
+        elif getattr(fld, "visible_id_annotation", None):
+            # A link shown only when the reader may see its target (core.api.fields.LinkedField).
+            key = fld.visible_id_annotation
+            if key not in annotations:
+                raise Unsupported(f"{fld.field_name}: the queryset lacks {key}")
+            keys.append(key)
+            entries.append(_Column(fld.field_name, key, None))
         elif isinstance(fld, relations.RelatedField):
             key = _related_key(model, attrs, fld)
             keys.append(key)

@@ -1,7 +1,10 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from core.api.fastlist import FinishRepresentationMixin
+from core.api.fields import AudienceMixin, LinkedField, context_actor
 from core.choices import Confidentiality
+from meetings import selectors
 from meetings.choices import InvitationStatus, MeetingStatus
 from meetings.models import (
     ActionItem,
@@ -18,6 +21,13 @@ from members.choices import Capacity, MemberStatus
 from members.models import Delegate
 
 
+class VisibleDocumentField(LinkedField):
+    """A document by id, shown and accepted only when the caller may see it."""
+
+    def get_queryset(self):
+        return selectors.document_list(actor=context_actor(self.context))
+
+
 class CreateOnlyMixin:
     """Fields in Meta.create_only_fields are set on create and read-only afterwards (a meeting's
     child never moves to another meeting)."""
@@ -30,7 +40,7 @@ class CreateOnlyMixin:
         return fields
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(AudienceMixin, FinishRepresentationMixin, serializers.ModelSerializer):
     """A meeting without its children (they have their own endpoints), so it stays small and its
     ETag changes only when the meeting itself does."""
 
@@ -229,7 +239,9 @@ class DocumentVersionSerializer(serializers.ModelSerializer):
         return reverse("document-download", args=[version.document_id]) + f"?version={version.number}"
 
 
-class DocumentSerializer(CreateOnlyMixin, serializers.ModelSerializer):
+class DocumentSerializer(
+    AudienceMixin, FinishRepresentationMixin, CreateOnlyMixin, serializers.ModelSerializer
+):
     meeting = serializers.IntegerField(source="meeting_id")
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, required=False)
     restricted_to = MemberCodeField(many=True, required=False)
@@ -266,9 +278,7 @@ class VersionUploadSerializer(serializers.Serializer):
 
 class OutcomeSerializer(CreateOnlyMixin, serializers.ModelSerializer):
     meeting = serializers.IntegerField(source="meeting_id")
-    document = serializers.PrimaryKeyRelatedField(
-        queryset=Document.objects.all(), allow_null=True, required=False
-    )
+    document = VisibleDocumentField(allow_null=True, required=False)
 
     class Meta:
         model = Outcome

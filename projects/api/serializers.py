@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from core.actors import actor_for_request
 from core.api.fastlist import FinishRepresentationMixin
+from core.api.fields import AudienceMixin, LinkedField
 from core.choices import Channel
 from core.errors import NotFound
 from meetings import selectors as meeting_selectors
@@ -77,7 +78,7 @@ class VisibleProjectField(serializers.PrimaryKeyRelatedField):
         return project
 
 
-class VisibleMeetingField(serializers.PrimaryKeyRelatedField):
+class VisibleMeetingField(LinkedField):
     """A meeting by id among those the caller may see (an unseen one reads as missing)."""
 
     def get_queryset(self):
@@ -85,7 +86,9 @@ class VisibleMeetingField(serializers.PrimaryKeyRelatedField):
         return meeting_selectors.meeting_list(actor=actor)
 
 
-class VisibleActionItemField(serializers.PrimaryKeyRelatedField):
+class VisibleActionItemField(LinkedField):
+    """An action item by id, shown and accepted only when the caller may see it."""
+
     def get_queryset(self):
         actor = actor_for_request(self.context["request"], Channel.API)
         return meeting_selectors.action_item_list(actor=actor)
@@ -142,7 +145,7 @@ class StageChangeSerializer(serializers.ModelSerializer):
         fields = ["from_stage", "to_stage", "on", "by_label", "note"]
 
 
-class ProjectSerializer(FinishRepresentationMixin, serializers.ModelSerializer):
+class ProjectSerializer(AudienceMixin, FinishRepresentationMixin, serializers.ModelSerializer):
     minerals = serializers.SlugRelatedField(many=True, slug_field="slug", queryset=Mineral.objects.all())
     host_country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code.")
     lead_member = MemberCodeField()
@@ -190,6 +193,7 @@ class ProjectSerializer(FinishRepresentationMixin, serializers.ModelSerializer):
 
     def finish_representation(self, data: dict) -> dict:
         # Also applied to the fast list path's rows (core.api.fastlist).
+        data = super().finish_representation(data)
         if data.get("budget_currency") is None:
             data["budget_currency"] = ""
         return data
