@@ -4,10 +4,10 @@ import factory
 
 from core.choices import Confidentiality
 from meetings.choices import MeetingKind, MeetingStatus
-from meetings.models import Invitation, Meeting
+from meetings.models import ActionItem, Invitation, Meeting
 from tests.factories.members import MemberFactory
 
-__all__ = ["InvitationFactory", "MeetingFactory"]
+__all__ = ["ActionItemFactory", "InvitationFactory", "MeetingFactory"]
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
@@ -32,3 +32,12 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     member = factory.SubFactory(MemberFactory)
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    owner = factory.SubFactory(MemberFactory)
+    description = factory.Sequence(lambda n: f"Action {n}")

@@ -42,7 +42,9 @@ def _calendar_examples(client: Client) -> list[str]:
 def test_demo_meetings_fill_the_current_month_on_any_day(db, moment):
     _load_on(moment)
     with time_machine.travel(moment, tick=False):
-        examples = _calendar_examples(_korea_client())
+        korea = _korea_client()
+        examples = _calendar_examples(korea)
+        assert "Answer: FORGE" in korea.get("/").content.decode()
         assert examples and all(title.endswith("(example)") for title in examples)
         korea_pending = Invitation.objects.filter(
             member__iso2="KR", status=InvitationStatus.PENDING, meeting__starts_at__gt=moment

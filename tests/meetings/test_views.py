@@ -335,7 +335,7 @@ def test_slot_finder_ranks_for_chosen_members(secretariat_client, korea, japan):
     assert slots[0].starts_at == datetime.datetime(2026, 3, 10, 23, tzinfo=datetime.UTC)
 
 
-def test_dashboard_shows_upcoming_meetings_and_pending_answers(korea_client, invited, som):
+def test_delegation_home_shows_upcoming_meetings_and_pending_answers(korea_client, invited, som):
     page = korea_client.get("/").content.decode()
-    assert "Upcoming meetings" in page
-    assert f'href="/meetings/invitations/{invited["KR"].pk}/">SOM 1</a>' in page
+    assert "Your next meetings" in page
+    assert f'href="/meetings/invitations/{invited["KR"].pk}/#answer">Answer: SOM 1</a>' in page
