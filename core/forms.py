@@ -6,6 +6,8 @@ from typing import TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.errors import DomainError, Forbidden, NotFound
+
 T = TypeVar("T")
 
 
@@ -13,10 +15,16 @@ def call_service(form: forms.BaseForm, service: Callable[[], T]) -> T | None:
     """Run a service for a valid form; its ValidationError lands on the form's fields.
 
     Returns what the service returned, or None when it refused (the form then has errors
-    and the view re-renders it).
+    and the view re-renders it). Other refusals (a conflict, a failed precondition) go on top
+    of the form; "not found" and "not allowed" are not about the input and become pages.
     """
     try:
         return service()
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             form.add_error(None, exc)

@@ -35,8 +35,6 @@ class MeetingAdmin(ServiceAdmin):
     def service_create(self, actor, form):
         fields = dict(form.cleaned_data)
         fields.pop("status", None)
-        if not fields.get("chaired_by"):
-            fields.pop("chaired_by", None)
         return services.meeting_schedule(
             actor=actor, restricted_to=list(fields.pop("restricted_to", [])), **fields
         )

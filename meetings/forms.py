@@ -94,13 +94,6 @@ class MeetingForm(forms.ModelForm):
         # check the times before they are converted from venue time.
         pass
 
-    def service_fields(self) -> dict:
-        fields = dict(self.cleaned_data)
-        fields["restricted_to"] = list(fields.get("restricted_to") or [])
-        if not fields.get("chaired_by") and not self.instance.pk:
-            fields.pop("chaired_by", None)
-        return fields
-
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=MeetingStatus.choices)
@@ -126,14 +119,16 @@ class InviteForm(forms.Form):
     )
     seats_quota = forms.IntegerField(min_value=1, max_value=50, initial=3, help_text="Seats per delegation.")
 
-    def service_kwargs(self) -> dict:
-        mode = self.cleaned_data["mode"]
-        return {
-            "all_members": mode == "all",
-            "members": list(self.cleaned_data["members"]) if mode == "chosen" else [],
-            "member_statuses": self.cleaned_data["member_statuses"] if mode == "status" else [],
-            "seats_quota": self.cleaned_data["seats_quota"],
-        }
+
+def invite_arguments(fields: dict) -> dict:
+    """The invite form's values as `invitations_send` takes them."""
+    mode = fields["mode"]
+    return {
+        "all_members": mode == "all",
+        "members": list(fields["members"]) if mode == "chosen" else [],
+        "member_statuses": fields["member_statuses"] if mode == "status" else [],
+        "seats_quota": fields["seats_quota"],
+    }
 
 
 class AnswerForm(forms.Form):
@@ -156,6 +151,9 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delegate"].queryset = Delegate.objects.filter(member=member).order_by("full_name")
+
+    def clean_capacity(self) -> str | None:
+        return self.cleaned_data["capacity"] or None  # none chosen: the delegate's own
 
 
 class AgendaItemForm(forms.ModelForm):

@@ -120,12 +120,12 @@ def _set_audience(obj: Meeting | Document, members: Iterable[Member], *, actor: 
 # Meetings ---------------------------------------------------------------------------------
 
 
-def _date_dependent(meeting: Meeting, *, chair_given: bool, previous_default_id: int | None) -> dict:
-    """Chair and rotation-gap flag for the meeting's date in its venue's time zone."""
+def _date_dependent(meeting: Meeting, *, follow_rotation: bool) -> dict:
+    """Rotation-gap flag (and, when the chair follows the rotation, the chair) for the meeting's
+    date in its venue's time zone."""
     chair = selectors.default_chair(starts_at=meeting.starts_at, venue_time_zone=meeting.venue_time_zone)
     fields: dict[str, Any] = {"in_rotation_gap": chair is None}
-    # Follow the rotation unless the secretariat chose someone other than the default chair.
-    if not chair_given and meeting.chaired_by_id == previous_default_id:
+    if follow_rotation:
         fields["chaired_by"] = chair
     return fields
 
@@ -134,16 +134,14 @@ def _date_dependent(meeting: Meeting, *, chair_given: bool, previous_default_id:
 def meeting_schedule(
     *, actor: Actor, restricted_to: Iterable[Member] = (), status: str = MeetingStatus.DRAFT, **fields: Any
 ) -> Meeting:
-    """Create a meeting (draft, or announced straight away), chaired by default by the chair on
-    its first day where it takes place; a date in a rotation gap is flagged."""
+    """Create a meeting (draft, or announced straight away), chaired by default (no chair, or
+    None) by the chair on its first day where it takes place; a date in a rotation gap is flagged."""
     permissions.require_manage(actor)
     if status not in (MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED):
         raise ValidationError({"status": "A new meeting starts as a draft or announced."})
     meeting = Meeting(status=status, **_only(fields, MEETING_FIELDS))
     meeting.full_clean()
-    for name, value in _date_dependent(
-        meeting, chair_given="chaired_by" in fields, previous_default_id=meeting.chaired_by_id
-    ).items():
+    for name, value in _date_dependent(meeting, follow_rotation=meeting.chaired_by_id is None).items():
         setattr(meeting, name, value)
     tracked_create(meeting, actor=actor)
     _set_audience(meeting, restricted_to, actor=actor)
@@ -151,28 +149,36 @@ def meeting_schedule(
     return meeting
 
 
+def _follows_rotation(locked: Meeting, fields: dict[str, Any]) -> bool:
+    """Whether the chair goes with the rotation after this change.
+
+    A chair named in `fields` was chosen and stays; `chaired_by=None` asks for the rotation's
+    chair. Left out, the chair follows the rotation only if it was the rotation's chair on the
+    old date, so a chair the secretariat chose earlier survives a move.
+    """
+    if "chaired_by" in fields:
+        return fields["chaired_by"] is None
+    previous = selectors.default_chair(starts_at=locked.starts_at, venue_time_zone=locked.venue_time_zone)
+    return locked.chaired_by_id == (previous.pk if previous else None)
+
+
 @transaction.atomic
 def meeting_update(
     *, actor: Actor, meeting: Meeting, restricted_to: Iterable[Member] | None = None, **fields: Any
 ) -> Meeting:
+    """Change a meeting. Moving it (date or venue time zone) across a chair handover gives it the
+    new date's chair unless a chair is chosen in the same change or was chosen before; clearing
+    the chair gives it the rotation's chair for its date."""
     permissions.require_manage(actor)
     fields = _only(fields, MEETING_FIELDS)
     locked = _lock(meeting)
     changed = {name for name, value in fields.items() if getattr(locked, name) != value}
-    if changed & {"starts_at", "venue_time_zone"}:
-        previous_default = selectors.default_chair(
-            starts_at=locked.starts_at, venue_time_zone=locked.venue_time_zone
-        )
+    if changed & {"starts_at", "venue_time_zone"} or (
+        "chaired_by" in fields and fields["chaired_by"] is None
+    ):
         proposed = Meeting(**{**{f: getattr(locked, f) for f in MEETING_FIELDS}, **fields})
         proposed.full_clean(exclude=["restricted_to"])
-        fields = {
-            **_date_dependent(
-                proposed,
-                chair_given="chaired_by" in fields,
-                previous_default_id=previous_default.pk if previous_default else None,
-            ),
-            **fields,
-        }
+        fields = {**fields, **_date_dependent(proposed, follow_rotation=_follows_rotation(locked, fields))}
     if changed & CALENDAR_FIELDS:
         fields["ics_sequence"] = locked.ics_sequence + 1
     saved = tracked_update(locked, actor=actor, fields=fields)

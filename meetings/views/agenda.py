@@ -3,51 +3,38 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from core.actors import web_actor
 from meetings import selectors, services
-from meetings.forms import (
-    AgendaItemForm,
-)
-from meetings.views.common import child_form, managed_meeting, require_manage
+from meetings.forms import AgendaItemForm
+from meetings.views.common import MeetingPartEdit
 
 
-@require_http_methods(["GET", "POST"])
-def agenda_item_create(request, pk: int):
-    actor, meeting = managed_meeting(request, pk)
-    form = AgendaItemForm(request.POST or None, meeting=meeting)
+class AgendaItemCreate(MeetingPartEdit):
+    form_class = AgendaItemForm
+    title = _("Add an agenda item")
 
-    def save():
-        fields = dict(form.cleaned_data)
-        return services.agenda_item_create(
-            actor=actor, meeting=meeting, documents=fields.pop("documents"), **fields
-        )
-
-    return child_form(request, meeting=meeting, form=form, title="Add an agenda item", save=save)
+    def save(self, fields):
+        return services.agenda_item_create(actor=self.actor, meeting=self.parent, **fields)
 
 
-@require_http_methods(["GET", "POST"])
-def agenda_item_edit(request, pk: int):
-    actor = web_actor(request)
-    item = selectors.agenda_item_get(actor=actor, pk=pk)
-    require_manage(actor)
-    form = AgendaItemForm(request.POST or None, instance=item, meeting=item.meeting)
+class AgendaItemEdit(MeetingPartEdit):
+    form_class = AgendaItemForm
+    title = _("Edit agenda item")
 
-    def save():
-        fields = dict(form.cleaned_data)
-        return services.agenda_item_update(
-            actor=actor, item=item, documents=fields.pop("documents"), **fields
-        )
+    def get_object(self):
+        return selectors.agenda_item_get(actor=self.actor, pk=self.kwargs["pk"])
 
-    return child_form(request, meeting=item.meeting, form=form, title="Edit agenda item", save=save, obj=item)
+    def save(self, fields):
+        return services.agenda_item_update(actor=self.actor, item=self.object, **fields)
 
 
 @require_POST
 def agenda_item_delete(request, pk: int):
     actor = web_actor(request)
     item = selectors.agenda_item_get(actor=actor, pk=pk)
-    require_manage(actor)
     services.agenda_item_delete(actor=actor, item=item)
     messages.success(request, f"Removed “{item.title}” from the agenda.")
     return redirect(item.meeting)
@@ -58,7 +45,6 @@ def agenda_move(request, pk: int):
     """Move one item up or down: the new order goes to the reorder service."""
     actor = web_actor(request)
     item = selectors.agenda_item_get(actor=actor, pk=pk)
-    require_manage(actor)
     order = list(item.meeting.agenda_items.order_by("position").values_list("pk", flat=True))
     index = order.index(item.pk)
     target = index - 1 if request.POST.get("direction") == "up" else index + 1

@@ -1,18 +1,13 @@
-"""Helpers the meeting pages share: the secretariat-only check and the child-object form page."""
+"""What the meeting pages share: the edit page of anything that belongs to a meeting, and the
+way an action posted from a page reports a refused input."""
+
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
-from core.actors import web_actor
-from core.forms import call_service
-from core.selectors import audit_history
+from core.edit import ObjectEditView
 from meetings import permissions, selectors
-
-
-def require_manage(actor) -> None:
-    if not permissions.can_manage_meetings(actor):
-        raise PermissionDenied("Only the secretariat manages meetings.")
 
 
 def redirect_with_errors(request, form, target):
@@ -23,26 +18,28 @@ def redirect_with_errors(request, form, target):
     return redirect(target)
 
 
-def managed_meeting(request, pk: int):
-    actor = web_actor(request)
-    meeting = selectors.meeting_get(actor=actor, pk=pk)
-    require_manage(actor)
-    return actor, meeting
+class MeetingPartEdit(ObjectEditView):
+    """Add or edit something that belongs to a meeting (agenda item, outcome, action item,
+    document); the secretariat's work. A create page's URL names the meeting, an edit page's
+    the object; either way the page returns to the meeting."""
 
+    template_name = "meetings/child_form.html"
+    form_takes_meeting = True
 
-def child_form(request, *, meeting, form, title, save, obj=None):
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(form, save)
-        if saved:
-            messages.success(request, f"Saved: {saved}.")
-            return redirect(meeting)
-    return render(
-        request,
-        "meetings/child_form.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "title": title,
-            "history": audit_history([obj]) if obj is not None else [],
-        },
-    )
+    def get_parent(self):
+        if self.object is not None:
+            return self.object.meeting
+        return selectors.meeting_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def guard(self) -> None:
+        permissions.require_manage(self.actor)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        return {**kwargs, "meeting": self.parent} if self.form_takes_meeting else kwargs
+
+    def get_context_data(self, form) -> dict[str, Any]:
+        return {**super().get_context_data(form), "meeting": self.parent}
+
+    def get_success_url(self, saved) -> str:
+        return self.parent.get_absolute_url()

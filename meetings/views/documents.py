@@ -1,78 +1,65 @@
 """Meeting documents and their versions."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
 
 from core.actors import web_actor
 from core.errors import NotFound
 from core.forms import call_service
-from core.selectors import audit_history
 from meetings import permissions, selectors, services
 from meetings.downloads import stored_file_response
-from meetings.forms import (
-    DocumentForm,
-    VersionForm,
-)
-from meetings.views.common import child_form, managed_meeting, redirect_with_errors, require_manage
+from meetings.forms import DocumentForm, VersionForm
+from meetings.views.common import MeetingPartEdit, redirect_with_errors
 
 
-@require_http_methods(["GET", "POST"])
-def document_create(request, pk: int):
-    actor, meeting = managed_meeting(request, pk)
-    form = DocumentForm(request.POST or None, request.FILES or None)
+class DocumentCreate(MeetingPartEdit):
+    form_class = DocumentForm
+    form_takes_meeting = False
+    title = _("Add a document")
 
-    def save():
-        fields = dict(form.cleaned_data)
-        return services.document_upload(
-            actor=actor, meeting=meeting, restricted_to=list(fields.pop("restricted_to")), **fields
-        )
-
-    return child_form(request, meeting=meeting, form=form, title="Add a document", save=save)
+    def save(self, fields):
+        return services.document_upload(actor=self.actor, meeting=self.parent, **fields)
 
 
-def document_detail(request, pk: int):
-    actor = web_actor(request)
-    document = selectors.document_get(actor=actor, pk=pk)
-    can_manage = permissions.can_manage_meetings(actor)
-    form = DocumentForm(request.POST or None, instance=document) if can_manage else None
-    version_form = VersionForm() if can_manage else None
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied("Only the secretariat manages meetings.")
-        if form.is_valid():
-            fields = dict(form.cleaned_data)
-            restricted = list(fields.pop("restricted_to"))
-            saved = call_service(
-                form,
-                lambda: services.document_update(
-                    actor=actor, document=document, restricted_to=restricted, **fields
-                ),
-            )
-            if saved:
-                messages.success(request, "Saved.")
-                return redirect(saved)
-    return render(
-        request,
-        "meetings/document_detail.html",
-        {
-            "document": document,
-            "meeting": document.meeting,
-            "versions": list(document.versions.all()),
-            "form": form,
-            "version_form": version_form,
-            "history": audit_history([document], limit=30) if can_manage else [],
-        },
-    )
+class DocumentDetail(MeetingPartEdit):
+    """The document's page for every reader; the secretariat also edits it here."""
+
+    form_class = DocumentForm
+    form_takes_meeting = False
+    template_name = "meetings/document_detail.html"
+    success_message = _("Saved.")
+
+    def get_object(self):
+        return selectors.document_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def guard(self) -> None:
+        if self.request.method == "POST":
+            permissions.require_manage(self.actor)
+
+    def save(self, fields):
+        return services.document_update(actor=self.actor, document=self.object, **fields)
+
+    def get_success_url(self, saved) -> str:
+        return saved.get_absolute_url()
+
+    def get_context_data(self, form):
+        can_manage = permissions.can_manage_meetings(self.actor)
+        context = super().get_context_data(form if can_manage else None)
+        return {
+            **context,
+            "document": self.object,
+            "versions": list(self.object.versions.all()),
+            "version_form": VersionForm() if can_manage else None,
+            "history": context["history"] if can_manage else [],
+        }
 
 
 @require_POST
 def document_version_create(request, pk: int):
     actor = web_actor(request)
     document = selectors.document_get(actor=actor, pk=pk)
-    require_manage(actor)
     form = VersionForm(request.POST, request.FILES)
     if form.is_valid():
         version = call_service(
@@ -83,7 +70,6 @@ def document_version_create(request, pk: int):
         )
         if version:
             messages.success(request, f"Uploaded version {version.number}.")
-            return redirect(document)
     return redirect_with_errors(request, form, document)
 
 

@@ -1,69 +1,45 @@
 """What a meeting produced: outcomes and action items."""
 
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy as _
 
-from core.actors import web_actor
 from meetings import selectors, services
-from meetings.forms import (
-    ActionItemForm,
-    OutcomeForm,
-)
-from meetings.views.common import child_form, managed_meeting, require_manage
+from meetings.forms import ActionItemForm, OutcomeForm
+from meetings.views.common import MeetingPartEdit
 
 
-@require_http_methods(["GET", "POST"])
-def outcome_create(request, pk: int):
-    actor, meeting = managed_meeting(request, pk)
-    form = OutcomeForm(request.POST or None, meeting=meeting)
-    return child_form(
-        request,
-        meeting=meeting,
-        form=form,
-        title="Record an outcome",
-        save=lambda: services.outcome_create(actor=actor, meeting=meeting, **form.cleaned_data),
-    )
+class OutcomeCreate(MeetingPartEdit):
+    form_class = OutcomeForm
+    title = _("Record an outcome")
+
+    def save(self, fields):
+        return services.outcome_create(actor=self.actor, meeting=self.parent, **fields)
 
 
-@require_http_methods(["GET", "POST"])
-def outcome_edit(request, pk: int):
-    actor = web_actor(request)
-    outcome = selectors.outcome_get(actor=actor, pk=pk)
-    require_manage(actor)
-    form = OutcomeForm(request.POST or None, instance=outcome, meeting=outcome.meeting)
-    return child_form(
-        request,
-        meeting=outcome.meeting,
-        form=form,
-        title="Edit outcome",
-        save=lambda: services.outcome_update(actor=actor, outcome=outcome, **form.cleaned_data),
-        obj=outcome,
-    )
+class OutcomeEdit(MeetingPartEdit):
+    form_class = OutcomeForm
+    title = _("Edit outcome")
+
+    def get_object(self):
+        return selectors.outcome_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def save(self, fields):
+        return services.outcome_update(actor=self.actor, outcome=self.object, **fields)
 
 
-@require_http_methods(["GET", "POST"])
-def action_item_create(request, pk: int):
-    actor, meeting = managed_meeting(request, pk)
-    form = ActionItemForm(request.POST or None, meeting=meeting)
-    return child_form(
-        request,
-        meeting=meeting,
-        form=form,
-        title="Add an action item",
-        save=lambda: services.action_item_create(actor=actor, meeting=meeting, **form.cleaned_data),
-    )
+class ActionItemCreate(MeetingPartEdit):
+    form_class = ActionItemForm
+    title = _("Add an action item")
+
+    def save(self, fields):
+        return services.action_item_create(actor=self.actor, meeting=self.parent, **fields)
 
 
-@require_http_methods(["GET", "POST"])
-def action_item_edit(request, pk: int):
-    actor = web_actor(request)
-    item = selectors.action_item_get(actor=actor, pk=pk)
-    require_manage(actor)
-    form = ActionItemForm(request.POST or None, instance=item, meeting=item.meeting)
-    return child_form(
-        request,
-        meeting=item.meeting,
-        form=form,
-        title="Edit action item",
-        save=lambda: services.action_item_update(actor=actor, item=item, **form.cleaned_data),
-        obj=item,
-    )
+class ActionItemEdit(MeetingPartEdit):
+    form_class = ActionItemForm
+    title = _("Edit action item")
+
+    def get_object(self):
+        return selectors.action_item_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def save(self, fields):
+        return services.action_item_update(actor=self.actor, item=self.object, **fields)

@@ -1,12 +1,13 @@
 """Invitations and registrations: what a delegation sees and answers."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.actors import web_actor
+from core.edit import ObjectEditView
 from core.forms import call_service
 from core.selectors import audit_history
 from meetings import permissions, selectors, services
@@ -52,8 +53,7 @@ def invitation_detail(request, pk: int):
 def _invitation_for_write(request, pk: int):
     actor = web_actor(request)
     invitation = selectors.invitation_get(actor=actor, pk=pk)
-    if not permissions.can_act_for_member(actor, invitation.member_id):
-        raise PermissionDenied("This account may only read.")
+    permissions.require_act_for(actor, invitation.member_id)  # the rule its services apply
     return actor, invitation
 
 
@@ -105,12 +105,7 @@ def registration_create(request, pk: int):
     if form.is_valid():
         saved = call_service(
             form,
-            lambda: services.registration_add(
-                actor=actor,
-                invitation=invitation,
-                delegate=form.cleaned_data["delegate"],
-                capacity=form.cleaned_data["capacity"] or None,
-            ),
+            lambda: services.registration_add(actor=actor, invitation=invitation, **form.cleaned_data),
         )
         if saved:
             messages.success(request, f"Registered {saved.delegate.full_name}.")
@@ -118,42 +113,45 @@ def registration_create(request, pk: int):
     return redirect_with_errors(request, form, invitation)
 
 
-@require_http_methods(["GET", "POST"])
-def registration_substitute(request, pk: int):
-    actor = web_actor(request)
-    registration = selectors.registration_get(actor=actor, pk=pk)
-    invitation = registration.invitation
-    if not permissions.can_act_for_member(actor, invitation.member_id):
-        raise PermissionDenied("This account may only read.")
-    form = RegistrationForm(request.POST or None, member=invitation.member)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(
-            form,
-            lambda: services.registration_substitute(
-                actor=actor,
-                registration=registration,
-                delegate=form.cleaned_data["delegate"],
-                capacity=form.cleaned_data["capacity"] or None,
-            ),
-        )
-        if saved:
-            messages.success(
-                request, f"{saved.delegate.full_name} replaces {registration.delegate.full_name}."
-            )
-            return redirect(invitation)
-    return render(
-        request,
-        "meetings/substitute_form.html",
-        {"form": form, "registration": registration, "invitation": invitation, "meeting": invitation.meeting},
-    )
+class RegistrationSubstitute(ObjectEditView):
+    """Give a registered delegate's seat to someone else of the same delegation."""
+
+    form_class = RegistrationForm
+    template_name = "meetings/substitute_form.html"
+
+    def get_object(self):
+        return selectors.registration_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def guard(self) -> None:
+        permissions.require_act_for(self.actor, self.object.invitation.member_id)
+
+    def get_form_kwargs(self):
+        return {"member": self.object.invitation.member}
+
+    def save(self, fields):
+        return services.registration_substitute(actor=self.actor, registration=self.object, **fields)
+
+    def get_success_message(self, saved) -> str:
+        return f"{saved.delegate.full_name} replaces {self.object.delegate.full_name}."
+
+    def get_success_url(self, saved) -> str:
+        return self.object.invitation.get_absolute_url()
+
+    def get_context_data(self, form):
+        invitation = self.object.invitation
+        context = super().get_context_data(form)
+        return {
+            **context,
+            "registration": self.object,
+            "invitation": invitation,
+            "meeting": invitation.meeting,
+        }
 
 
 @require_POST
 def registration_withdraw(request, pk: int):
     actor = web_actor(request)
     registration = selectors.registration_get(actor=actor, pk=pk)
-    if not permissions.can_act_for_member(actor, registration.invitation.member_id):
-        raise PermissionDenied("This account may only read.")
     try:
         services.registration_withdraw(actor=actor, registration=registration)
         messages.success(request, f"Withdrew {registration.delegate.full_name}.")

@@ -5,10 +5,13 @@ import datetime
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from core.actors import web_actor
+from core.edit import ObjectEditView
 from core.forms import call_service
 from core.paging import paginate
 from core.selectors import audit_history
@@ -18,8 +21,8 @@ from meetings.forms import (
     InviteForm,
     MeetingForm,
     StatusForm,
+    invite_arguments,
 )
-from meetings.views.common import require_manage
 
 
 def meeting_list(request):
@@ -99,48 +102,36 @@ def meeting_detail(request, pk: int):
     return render(request, "meetings/meeting_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-def meeting_create(request):
-    return _meeting_form(request, meeting=None)
+class MeetingCreate(ObjectEditView):
+    form_class = MeetingForm
+    template_name = "meetings/meeting_form.html"
+    success_message = _("Saved “{object.title}”.")
+
+    def guard(self) -> None:
+        permissions.require_manage(self.actor)
+
+    def save(self, fields):
+        return services.meeting_schedule(actor=self.actor, **fields)
+
+    def get_context_data(self, form):
+        return {**super().get_context_data(form), "meeting": self.object, "warnings": None}
 
 
-@require_http_methods(["GET", "POST"])
-def meeting_edit(request, pk: int):
-    actor = web_actor(request)
-    return _meeting_form(request, meeting=selectors.meeting_get(actor=actor, pk=pk))
+class MeetingEdit(MeetingCreate):
+    def get_object(self):
+        return selectors.meeting_get(actor=self.actor, pk=self.kwargs["pk"])
 
+    def save(self, fields):
+        return services.meeting_update(actor=self.actor, meeting=self.object, **fields)
 
-def _meeting_form(request, *, meeting):
-    actor = web_actor(request)
-    require_manage(actor)
-    form = MeetingForm(request.POST or None, instance=meeting)
-    if request.method == "POST" and form.is_valid():
-        fields = form.service_fields()
-        if meeting is None:
-            saved = call_service(form, lambda: services.meeting_schedule(actor=actor, **fields))
-        else:
-            saved = call_service(
-                form, lambda: services.meeting_update(actor=actor, meeting=meeting, **fields)
-            )
-        if saved:
-            messages.success(request, f"Saved “{saved.title}”.")
-            return redirect(saved)
-    return render(
-        request,
-        "meetings/meeting_form.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "warnings": selectors.scheduling_warnings(meeting) if meeting else None,
-        },
-    )
+    def get_context_data(self, form):
+        return {**super().get_context_data(form), "warnings": selectors.scheduling_warnings(self.object)}
 
 
 @require_POST
 def meeting_status(request, pk: int):
     actor = web_actor(request)
     meeting = selectors.meeting_get(actor=actor, pk=pk)
-    require_manage(actor)
     form = StatusForm(request.POST, current=meeting.status)
     if form.is_valid():
         saved = call_service(
@@ -158,22 +149,27 @@ def meeting_status(request, pk: int):
     return redirect(meeting)
 
 
-@require_http_methods(["GET", "POST"])
-def meeting_invite(request, pk: int):
-    actor = web_actor(request)
-    meeting = selectors.meeting_get(actor=actor, pk=pk)
-    require_manage(actor)
-    form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        created = call_service(
-            form, lambda: services.invitations_send(actor=actor, meeting=meeting, **form.service_kwargs())
-        )
-        if created is not None:
-            messages.success(
-                request, f"Invited {len(created)} member(s); members already invited were skipped."
-            )
-            return redirect("meetings:rsvp_grid", pk=meeting.pk)
-    return render(request, "meetings/invite_form.html", {"form": form, "meeting": meeting})
+class MeetingInvite(ObjectEditView):
+    form_class = InviteForm
+    template_name = "meetings/invite_form.html"
+
+    def get_parent(self):
+        return selectors.meeting_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def guard(self) -> None:
+        permissions.require_manage(self.actor)
+
+    def save(self, fields):
+        return services.invitations_send(actor=self.actor, meeting=self.parent, **invite_arguments(fields))
+
+    def get_success_message(self, saved) -> str:
+        return _("Invited %(count)d member(s); members already invited were skipped.") % {"count": len(saved)}
+
+    def get_success_url(self, saved) -> str:
+        return reverse("meetings:rsvp_grid", args=[self.parent.pk])
+
+    def get_context_data(self, form):
+        return {**super().get_context_data(form), "meeting": self.parent}
 
 
 def rsvp_grid(request, pk: int):

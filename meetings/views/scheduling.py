@@ -5,17 +5,16 @@ import datetime
 from django.shortcuts import render
 
 from core.actors import web_actor
-from meetings import selectors, slots
+from meetings import permissions, selectors, slots
 from meetings.forms import (
     SlotFinderForm,
 )
-from meetings.views.common import require_manage
 from members.models import Member
 
 
 def slot_finder(request):
     actor = web_actor(request)
-    require_manage(actor)
+    permissions.require_manage(actor)
     initial = {}
     meeting = None
     if request.GET.get("meeting", "").isdigit():
