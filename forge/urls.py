@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from core.views import healthz
+from core.views import healthz, search
 from forge import views
 
 api_v1 = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
+    path("search/", search, name="search"),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("calendar/", include("meetings.calendar_urls")),

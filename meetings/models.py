@@ -253,6 +253,20 @@ class DocumentVersion(models.Model):
         return f"{self.original_name} (v{self.number})"
 
 
+class DocumentText(models.Model):
+    """The text of a document's latest version, extracted at upload for search.
+
+    Derived data, like an index: rewritten with each new version, neither audited nor synced
+    (the version itself is)."""
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, primary_key=True, related_name="text")
+    version_number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"text of document {self.document_id} v{self.version_number}"
+
+
 class AgendaItem(TrackedModel):
     """An item on a meeting's agenda. Positions run 1..n without gaps (see agenda_reorder)."""
 

@@ -27,11 +27,13 @@ from meetings.choices import (
     MeetingStatus,
     RegistrationStatus,
 )
+from meetings.extract import extract_text
 from meetings.models import (
     ActionItem,
     AgendaItem,
     CalendarFeedToken,
     Document,
+    DocumentText,
     DocumentVersion,
     Invitation,
     Meeting,
@@ -515,6 +517,7 @@ def agenda_reorder(*, actor: Actor, meeting: Meeting, order: list[int]) -> list[
 
 def _add_version(document: Document, checked, *, actor: Actor) -> DocumentVersion:
     last = document.versions.aggregate(last=Max("number"))["last"] or 0
+    text = extract_text(checked.file, checked.name)  # before storage takes the file
     version = DocumentVersion(
         document=document,
         number=last + 1,
@@ -527,7 +530,12 @@ def _add_version(document: Document, checked, *, actor: Actor) -> DocumentVersio
         uploaded_by_label=actor.label,
         uploaded_by_user_id=actor.user_id,
     )
-    return tracked_create(version, actor=actor)
+    version = tracked_create(version, actor=actor)
+    DocumentText.objects.update_or_create(
+        document=document,
+        defaults={"version_number": version.number, "text": text},
+    )
+    return version
 
 
 @transaction.atomic

@@ -289,3 +289,5 @@ FORGE_TOKEN_ACTOR_RESOLVER = "members.permissions.actor_for_token"  # noqa: S105
 # Reference and demo data loaders, in dependency order (each app adds its own).
 FORGE_REFERENCE_LOADERS = ["members.reference.load", "projects.reference.load"]
 FORGE_DEMO_LOADERS = ["members.demo.load", "meetings.demo.load", "projects.demo.load"]
+# Each app's part of the search box (core.search): one function per app, in layer order.
+FORGE_SEARCH_PROVIDERS = ["members.search.search", "meetings.search.search", "projects.search.search"]
