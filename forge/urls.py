@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from core.api.root import ApiIndexView, api_fallback
 from core.views import healthz, search
 from forge import views
 
@@ -13,6 +14,7 @@ api_v1 = [
     path("", include("core.webhooks.api.urls")),
     path("", include("core.sync.api.urls")),
 ]
+api_v1.insert(0, path("", ApiIndexView.as_view(patterns=list(api_v1)), name="api-index"))
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -31,6 +33,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    re_path(r"^api/(?P<rest>.*)$", api_fallback),  # last: whatever else is under /api/
 ]
 
 handler404 = "forge.views.not_found"

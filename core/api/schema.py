@@ -3,7 +3,7 @@
 Every /api/v1/ operation gets its error responses as application/problem+json (one `Problem`
 component), 429 with Retry-After, and the conditional-request and idempotency headers that
 core.api.views implements: ETag on object responses, If-None-Match and 304 on retrieve,
-If-Match and 412 on PUT/PATCH/DELETE, Idempotency-Key with 409/422 on create.
+If-Match and 412 on PUT/PATCH/DELETE, Idempotency-Key with 409/422 on every POST.
 """
 
 from __future__ import annotations
@@ -99,9 +99,12 @@ class ForgeAutoSchema(AutoSchema):
         if writes_objects and action in ("update", "partial_update", "destroy"):
             parameters.append(IF_MATCH)
             self._add_headers(responses, "200", {"ETag": ETAG_HEADER})
-        if writes_objects and action == "create":
+        if self.method == "POST":  # every POST takes the write path of core.api.writes
             parameters.append(IDEMPOTENCY_KEY)
-            self._add_headers(responses, "201", {"ETag": ETAG_HEADER, "Idempotent-Replayed": REPLAYED_HEADER})
+            for code in [code for code in responses if code.startswith("2")][:1]:
+                self._add_headers(
+                    responses, code, {"ETag": ETAG_HEADER, "Idempotent-Replayed": REPLAYED_HEADER}
+                )
         if not parameters:
             del operation["parameters"]
 
@@ -120,7 +123,7 @@ class ForgeAutoSchema(AutoSchema):
             codes += ["409", "415"]
         if writes_objects and action in ("update", "partial_update", "destroy"):
             codes += ["409", "412"]
-        if writes_objects and action == "create":
+        if self.method == "POST":
             codes.append("422")
         codes += getattr(self.view, "problem_responses", [])  # a view's own extras, e.g. 410
         return sorted(set(codes))

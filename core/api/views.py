@@ -7,27 +7,18 @@ each and return what it returns.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.db import transaction
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from core.actors import Actor, actor_for_request
 from core.api import fastlist
+from core.api.etags import etag_for
+from core.api.etags import etag_list as _etag_list
 from core.api.idempotency import idempotent
-from core.api.renderers import ORJSONRenderer
+from core.api.writes import write_response
 from core.choices import Channel
 from core.errors import PreconditionFailed
-
-
-def etag_for(data) -> str:
-    """A strong ETag from the representation itself, so it changes exactly when the JSON does."""
-    return '"' + hashlib.sha256(ORJSONRenderer().render(data)).hexdigest()[:32] + '"'
-
-
-def _etag_list(header: str) -> set[str]:
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 class ForgeGenericViewSet(viewsets.GenericViewSet):
@@ -70,17 +61,26 @@ class ListRetrieveMixin(mixins.ListModelMixin):
 
 
 class WriteMixin:
-    """create / update / partial_update / destroy with If-Match checked under a row lock, and
-    Idempotency-Key honoured on create (core.api.idempotency)."""
+    """create / update / partial_update / destroy with If-Match checked under a row lock.
+
+    `create` takes the same write path as every POST action (core.api.writes): Idempotency-Key
+    honoured, one transaction, the representation with its ETag."""
 
     @idempotent
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            instance = self.perform_create(serializer)
-        data = self.representation(instance)
-        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(data)})
+        def parse():
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            return serializer
+
+        return write_response(
+            self,
+            request,
+            parse=parse,
+            run=self.perform_create,
+            represent=self.representation,
+            status=status.HTTP_201_CREATED,
+        )
 
     def update(self, request, *args, partial: bool = False, **kwargs):
         with transaction.atomic():

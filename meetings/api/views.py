@@ -1,10 +1,10 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from core.api.views import ModelViewSet
+from core.api.writes import post_write, write_action
 from core.errors import NotFound
 from meetings import selectors, services
 from meetings.api.serializers import (
@@ -58,38 +58,26 @@ class MeetingViewSet(ModelViewSet):
     def perform_update(self, serializer, instance):
         return services.meeting_update(actor=self.actor, meeting=instance, **serializer.validated_data)
 
-    @extend_schema(request=MeetingStatusSerializer, responses=MeetingSerializer)
-    @action(detail=True, methods=["post"])
-    def status(self, request, pk=None):
+    @write_action(body=MeetingStatusSerializer)
+    def status(self, request, data, pk=None):
         """Move the meeting to another status: draft → announced → confirmed → held, or cancelled."""
-        body = MeetingStatusSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        meeting = services.meeting_status_change(
-            actor=self.actor, meeting=self.get_object(), status=body.validated_data["status"]
+        return services.meeting_status_change(
+            actor=self.actor, meeting=self.get_object(), status=data["status"]
         )
-        return Response(self.representation(self.get_queryset().get(pk=meeting.pk)))
 
-    @extend_schema(request=InviteSerializer, responses={201: InvitationSerializer(many=True)})
-    @action(detail=True, methods=["post"])
-    def invite(self, request, pk=None):
+    @write_action(body=InviteSerializer, response=InvitationSerializer(many=True), status=201)
+    def invite(self, request, data, pk=None):
         """Invite all members, a chosen set, or members by status; members already invited are skipped."""
-        body = InviteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        created = services.invitations_send(
-            actor=self.actor, meeting=self.get_object(), **body.validated_data
-        )
-        return Response(InvitationSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+        return services.invitations_send(actor=self.actor, meeting=self.get_object(), **data)
 
-    @extend_schema(request=AgendaOrderSerializer, responses=AgendaItemSerializer(many=True))
-    @action(detail=True, methods=["post"], url_path="agenda-order")
-    def agenda_order(self, request, pk=None):
+    @write_action(
+        body=AgendaOrderSerializer, response=AgendaItemSerializer(many=True), url_path="agenda-order"
+    )
+    def agenda_order(self, request, data, pk=None):
         """Reorder the agenda: list every item id of the meeting once, in the new order."""
-        body = AgendaOrderSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
         meeting = self.get_object()
-        services.agenda_reorder(actor=self.actor, meeting=meeting, order=body.validated_data["order"])
-        items = selectors.agenda_item_list(actor=self.actor).filter(meeting=meeting).order_by("position")
-        return Response(AgendaItemSerializer(items, many=True).data)
+        services.agenda_reorder(actor=self.actor, meeting=meeting, order=data["order"])
+        return selectors.agenda_item_list(actor=self.actor).filter(meeting=meeting).order_by("position")
 
 
 class InvitationViewSet(ModelViewSet):
@@ -126,27 +114,24 @@ class InvitationViewSet(ModelViewSet):
         request=None,
         responses={**BINARY, 404: OpenApiResponse(description="No credentials.")},
     )
-    @extend_schema(
-        methods=["POST"],
-        request={"multipart/form-data": CredentialsUploadSerializer},
-        responses=InvitationSerializer,
-    )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get"])
     def credentials(self, request, pk=None):
         """GET downloads the credentials (PDF); POST uploads them (multipart, field `file`)."""
         invitation = self.get_object()
-        if request.method == "GET":
-            if not invitation.credentials:
-                raise NotFound("No credentials uploaded.")
-            return stored_file_response(
-                invitation.credentials, invitation.credentials_name, "application/pdf"
-            )
-        body = CredentialsUploadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        saved = services.invitation_credentials_upload(
-            actor=self.actor, invitation=invitation, file=body.validated_data["file"]
+        if not invitation.credentials:
+            raise NotFound("No credentials uploaded.")
+        return stored_file_response(invitation.credentials, invitation.credentials_name, "application/pdf")
+
+    @credentials.mapping.post
+    @extend_schema(
+        request={"multipart/form-data": CredentialsUploadSerializer}, responses=InvitationSerializer
+    )
+    @post_write(body=CredentialsUploadSerializer)
+    def credentials_upload(self, request, data, pk=None):
+        """Upload the credentials (multipart, field `file`: a PDF)."""
+        return services.invitation_credentials_upload(
+            actor=self.actor, invitation=self.get_object(), file=data["file"]
         )
-        return Response(self.representation(self.get_queryset().get(pk=saved.pk)))
 
 
 class RegistrationViewSet(ModelViewSet):
@@ -170,24 +155,18 @@ class RegistrationViewSet(ModelViewSet):
             actor=self.actor, invitation=invitation, delegate=data["delegate"], capacity=data.get("capacity")
         )
 
-    @extend_schema(request=SubstituteSerializer, responses={201: RegistrationSerializer})
-    @action(detail=True, methods=["post"])
-    def substitute(self, request, pk=None):
+    @write_action(body=SubstituteSerializer, response=RegistrationSerializer, status=201)
+    def substitute(self, request, data, pk=None):
         """Give this registration's seat to another delegate; this row becomes `replaced`."""
-        body = SubstituteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
         substitute = services.registration_substitute(
-            actor=self.actor, registration=self.get_object(), **body.validated_data
+            actor=self.actor, registration=self.get_object(), **data
         )
-        return Response(
-            self.representation(self.get_queryset().get(pk=substitute.pk)), status=status.HTTP_201_CREATED
-        )
+        return self.get_queryset().get(pk=substitute.pk)
 
-    @extend_schema(request=None, responses=RegistrationSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        saved = services.registration_withdraw(actor=self.actor, registration=self.get_object())
-        return Response(self.representation(self.get_queryset().get(pk=saved.pk)))
+    @write_action()
+    def withdraw(self, request, data, pk=None):
+        """Withdraw this registration; the row stays as history."""
+        return services.registration_withdraw(actor=self.actor, registration=self.get_object())
 
 
 class MeetingChildViewSet(ModelViewSet):
@@ -241,18 +220,13 @@ class DocumentViewSet(MeetingChildViewSet):
     def perform_update(self, serializer, instance):
         return services.document_update(actor=self.actor, document=instance, **serializer.validated_data)
 
-    @extend_schema(
-        request={"multipart/form-data": VersionUploadSerializer}, responses={201: DocumentVersionSerializer}
-    )
-    @action(detail=True, methods=["post"])
-    def versions(self, request, pk=None):
+    @extend_schema(request={"multipart/form-data": VersionUploadSerializer})
+    @write_action(body=VersionUploadSerializer, response=DocumentVersionSerializer, status=201)
+    def versions(self, request, data, pk=None):
         """Upload a new version of the document (multipart, field `file`)."""
-        body = VersionUploadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        version = services.document_version_upload(
-            actor=self.actor, document=self.get_object(), file=body.validated_data["file"]
+        return services.document_version_upload(
+            actor=self.actor, document=self.get_object(), file=data["file"]
         )
-        return Response(DocumentVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[OpenApiParameter("version", int, description="A version number (default: the latest).")],

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
-from rest_framework.response import Response
 
 from core.actors import actor_for_request
-from core.api.views import ModelViewSet, etag_for
+from core.api.views import ModelViewSet
+from core.api.writes import write_action
 from core.choices import Channel
 from core.webhooks import selectors, services
 from core.webhooks.api.serializers import (
@@ -74,16 +73,13 @@ class WebhookSubscriptionViewSet(ModelViewSet):
     def perform_destroy(self, instance):
         services.subscription_delete(actor=self.actor, subscription=instance)
 
-    @extend_schema(request=None, responses={200: SubscriptionWithSecretSerializer})
-    @action(detail=True, methods=["post"], url_path="rotate-secret")
-    def rotate_secret(self, request, pk=None):
+    @write_action(response=SubscriptionWithSecretSerializer, url_path="rotate-secret")
+    def rotate_secret(self, request, data, pk=None):
         """A new secret, shown once; the previous one also signs for 24 hours."""
-        with transaction.atomic():
-            subscription, _secret = services.subscription_rotate_secret(
-                actor=self.actor, subscription=self.get_object()
-            )
-        data = self.representation(subscription)
-        return Response(data, headers={"ETag": etag_for(data)})
+        subscription, _secret = services.subscription_rotate_secret(
+            actor=self.actor, subscription=self.get_object()
+        )
+        return subscription
 
     @extend_schema(
         responses={200: DeliverySerializer(many=True)},

@@ -1,0 +1,344 @@
+"""Every unsafe POST of the API takes one write path (core.api.writes): posted twice with one
+Idempotency-Key it has one effect, and the second answer is the first one replayed.
+
+"One effect" is measured on what every write leaves behind: audit entries, change-feed rows
+and reminders (notices). A new POST endpoint must get a case in CASES: the coverage test
+below reads the OpenAPI document and names any POST without one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from core.models import AuditEntry, Change
+from core.reminders.models import Reminder
+from meetings import services as meeting_services
+from meetings.choices import MeetingKind, MeetingStatus
+from meetings.models import DocumentVersion
+from members.choices import Capacity, TokenScope
+from tests.factories import ChairTermFactory, DelegateFactory, JointProjectFactory, MineralFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf():
+    return SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
+
+
+def csv(content=b"a,b\n1,2\n"):
+    return SimpleUploadedFile("figures.csv", content, content_type="text/csv")
+
+
+@dataclass
+class World:
+    secretariat: APIClient
+    korea_token: APIClient
+    objects: dict[str, Any]
+
+    def __getitem__(self, name):
+        return self.objects[name]
+
+
+@pytest.fixture
+def world(system_actor, secretariat_user, korea, japan, api_client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FORGE_WEBHOOK_ALLOW_PRIVATE = True  # receivers on loopback; nothing is delivered here
+    ChairTermFactory(member=korea, starts_on=datetime.date(2026, 2, 4), ends_on=datetime.date(2027, 6, 30))
+    DelegateFactory(member=korea, capacity=Capacity.FOCAL_POINT, email="focal@korea.example")
+    meeting = meeting_services.meeting_schedule(
+        actor=system_actor,
+        status=MeetingStatus.ANNOUNCED,
+        kind=MeetingKind.SOM,
+        title="SOM 1",
+        venue_name="Seoul",
+        venue_time_zone="Asia/Seoul",
+        starts_at=datetime.datetime(2027, 3, 10, 0, 0, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2027, 3, 10, 8, 0, tzinfo=datetime.UTC),
+    )
+    meeting_services.invitations_send(actor=system_actor, meeting=meeting, members=[korea])
+    invitation = meeting.invitations.get()
+    meeting_services.invitation_answer(actor=system_actor, invitation=invitation, status="accepted")
+    registrations = [
+        meeting_services.registration_add(
+            actor=system_actor, invitation=invitation, delegate=DelegateFactory(member=korea)
+        )
+        for _ in range(2)
+    ]
+    items = [
+        meeting_services.agenda_item_create(actor=system_actor, meeting=meeting, title=title)
+        for title in ("Opening", "Supply chains")
+    ]
+    document = meeting_services.document_upload(
+        actor=system_actor, meeting=meeting, title="Notes", file=csv()
+    )
+    MineralFactory(name="Lithium", slug="lithium")
+    project = JointProjectFactory(lead_member=korea)
+    secretariat = APIClient()
+    secretariat.force_authenticate(secretariat_user)
+    korea_token = api_client_for(TokenScope.WRITE, korea)
+    subscription = korea_token.post(
+        "/api/v1/webhooks/", {"url": "http://127.0.0.1:8999/forge", "event_types": ["*"]}, format="json"
+    ).json()
+    return World(
+        secretariat=secretariat,
+        korea_token=korea_token,
+        objects={
+            "meeting": meeting,
+            "invitation": invitation,
+            "registrations": registrations,
+            "items": items,
+            "document": document,
+            "project": project,
+            "korea": korea,
+            "japan": japan,
+            "delegate": DelegateFactory(member=korea),
+            "subscription": subscription["id"],
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    path: str  # as the OpenAPI document spells it
+    url: Any  # world -> URL
+    body: Any  # world -> body (called once per request: uploads are read once)
+    client: str = "secretariat"
+    multipart: bool = False
+    status: int = 201
+
+
+CASES = [
+    Case(
+        "/api/v1/members/",
+        lambda w: "/api/v1/members/",
+        lambda w: {"iso2": "QZ", "name": "Quartz", "capital_time_zone": "UTC"},
+    ),
+    Case(
+        "/api/v1/delegates/",
+        lambda w: "/api/v1/delegates/",
+        lambda w: {"member": "KR", "full_name": "Park Seo-yeon"},
+    ),
+    Case(
+        "/api/v1/chair-terms/",
+        lambda w: "/api/v1/chair-terms/",
+        lambda w: {"member": "JP", "role": "chair", "starts_on": "2027-07-01", "ends_on": "2027-12-31"},
+    ),
+    Case(
+        "/api/v1/meetings/",
+        lambda w: "/api/v1/meetings/",
+        lambda w: {
+            "kind": "som",
+            "title": "SOM 2",
+            "venue_name": "Tokyo",
+            "starts_at": "2027-04-10T00:00:00Z",
+            "ends_at": "2027-04-10T08:00:00Z",
+        },
+    ),
+    Case(
+        "/api/v1/meetings/{id}/status/",
+        lambda w: f"/api/v1/meetings/{w['meeting'].pk}/status/",
+        lambda w: {"status": "confirmed"},
+        status=200,
+    ),
+    Case(
+        "/api/v1/meetings/{id}/invite/",
+        lambda w: f"/api/v1/meetings/{w['meeting'].pk}/invite/",
+        lambda w: {"members": ["JP"]},
+    ),
+    Case(
+        "/api/v1/meetings/{id}/agenda-order/",
+        lambda w: f"/api/v1/meetings/{w['meeting'].pk}/agenda-order/",
+        lambda w: {"order": [item.pk for item in reversed(w["items"])]},
+        status=200,
+    ),
+    Case(  # refused (invitations come from .../invite/): both answers 400, nothing changes
+        "/api/v1/invitations/",
+        lambda w: "/api/v1/invitations/",
+        lambda w: {"meeting": w["meeting"].pk, "member": "JP"},
+        status=400,
+    ),
+    Case(
+        "/api/v1/invitations/{id}/credentials/",
+        lambda w: f"/api/v1/invitations/{w['invitation'].pk}/credentials/",
+        lambda w: {"file": pdf()},
+        client="korea_token",
+        multipart=True,
+        status=200,
+    ),
+    Case(
+        "/api/v1/registrations/",
+        lambda w: "/api/v1/registrations/",
+        lambda w: {"invitation": w["invitation"].pk, "delegate": w["delegate"].pk},
+        client="korea_token",
+    ),
+    Case(
+        "/api/v1/registrations/{id}/substitute/",
+        lambda w: f"/api/v1/registrations/{w['registrations'][0].pk}/substitute/",
+        lambda w: {"delegate": w["delegate"].pk},
+        client="korea_token",
+    ),
+    Case(
+        "/api/v1/registrations/{id}/withdraw/",
+        lambda w: f"/api/v1/registrations/{w['registrations'][1].pk}/withdraw/",
+        lambda w: {},
+        client="korea_token",
+        status=200,
+    ),
+    Case(
+        "/api/v1/agenda-items/",
+        lambda w: "/api/v1/agenda-items/",
+        lambda w: {"meeting": w["meeting"].pk, "title": "Any other business"},
+    ),
+    Case(
+        "/api/v1/documents/",
+        lambda w: "/api/v1/documents/",
+        lambda w: {"meeting": w["meeting"].pk, "title": "Figures", "file": csv()},
+        multipart=True,
+    ),
+    Case(
+        "/api/v1/documents/{id}/versions/",
+        lambda w: f"/api/v1/documents/{w['document'].pk}/versions/",
+        lambda w: {"file": csv(b"a,b\n3,4\n")},
+        multipart=True,
+    ),
+    Case(
+        "/api/v1/outcomes/",
+        lambda w: "/api/v1/outcomes/",
+        lambda w: {"meeting": w["meeting"].pk, "kind": "decision", "title": "Decision 1"},
+    ),
+    Case(
+        "/api/v1/action-items/",
+        lambda w: "/api/v1/action-items/",
+        lambda w: {"meeting": w["meeting"].pk, "description": "Circulate the figures", "owner": "KR"},
+    ),
+    Case(
+        "/api/v1/projects/",
+        lambda w: "/api/v1/projects/",
+        lambda w: {
+            "title": "Recycling hub",
+            "minerals": ["lithium"],
+            "segment": "recycling",
+            "host_country": "DE",
+            "lead_member": "KR",
+        },
+    ),
+    Case(
+        "/api/v1/project-participants/",
+        lambda w: "/api/v1/project-participants/",
+        lambda w: {"project": w["project"].pk, "member": "JP", "role": "participant"},
+    ),
+    Case(
+        "/api/v1/milestones/",
+        lambda w: "/api/v1/milestones/",
+        lambda w: {"project": w["project"].pk, "title": "Permit filed", "due_on": "2027-02-01"},
+    ),
+    Case(
+        "/api/v1/funding-commitments/",
+        lambda w: "/api/v1/funding-commitments/",
+        lambda w: {"project": w["project"].pk, "member": "KR", "amount": "2500.00", "currency": "USD"},
+        client="korea_token",
+    ),
+    Case(
+        "/api/v1/project-updates/",
+        lambda w: "/api/v1/project-updates/",
+        lambda w: {"project": w["project"].pk, "text": "On track"},
+        client="korea_token",
+    ),
+    Case(
+        "/api/v1/webhooks/",
+        lambda w: "/api/v1/webhooks/",
+        lambda w: {"url": "http://127.0.0.1:8999/erp", "event_types": ["meetings.*"]},
+        client="korea_token",
+    ),
+    Case(
+        "/api/v1/webhooks/{id}/rotate-secret/",
+        lambda w: f"/api/v1/webhooks/{w['subscription']}/rotate-secret/",
+        lambda w: {},
+        client="korea_token",
+        status=200,
+    ),
+]
+
+
+def _effects() -> tuple[int, int, int]:
+    return AuditEntry.objects.count(), Change.objects.count(), Reminder.objects.count()
+
+
+def _post(world: World, case: Case, key: str):
+    client = getattr(world, case.client)
+    return client.post(
+        case.url(world),
+        case.body(world),
+        format="multipart" if case.multipart else "json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("case", CASES, ids=[case.path for case in CASES])
+def test_post_twice_with_one_key_has_one_effect(world, case):
+    before = _effects()
+
+    first = _post(world, case, key="retry-me")
+    after_first = _effects()
+    retry = _post(world, case, key="retry-me")
+
+    assert first.status_code == case.status, first.content
+    assert retry.status_code == case.status
+    assert _effects() == after_first
+    if case.status >= 400:
+        assert after_first == before
+        assert not retry.has_header("Idempotent-Replayed")
+        return
+    assert after_first[0] > before[0]  # the first one did write (and was audited)
+    assert retry.content == first.content
+    assert retry["ETag"] == first["ETag"]
+    assert (first.has_header("Idempotent-Replayed"), retry["Idempotent-Replayed"]) == (False, "true")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_document_version_retry_makes_one_version_and_one_round_of_notices(world):
+    document = world["document"]
+    notices = Reminder.objects.filter(kind="meeting.document_published")
+    notices_before = notices.count()
+
+    for _attempt in range(2):
+        response = world.secretariat.post(
+            f"/api/v1/documents/{document.pk}/versions/",
+            {"file": csv(b"a,b\n5,6\n")},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY="upload-v2",
+        )
+        assert (response.status_code, response.json()["number"]) == (201, 2)
+
+    assert list(
+        DocumentVersion.objects.filter(document=document).order_by("number").values_list("number", flat=True)
+    ) == [1, 2]
+    assert notices.count() == notices_before + 1  # Korea's focal point, told once
+    assert list(notices.order_by("-pk").values_list("recipient_email", flat=True)[:1]) == [
+        "focal@korea.example"
+    ]
+
+
+def test_write_path_covers_every_post_of_the_openapi_document():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    posts = {path for path, operations in schema["paths"].items() if "post" in operations}
+    without_key = sorted(
+        path
+        for path in posts
+        if "Idempotency-Key" not in [p["name"] for p in schema["paths"][path]["post"].get("parameters", [])]
+    )
+
+    assert without_key == []
+    assert sorted(posts - {case.path for case in CASES}) == [], "add a Case for each new POST endpoint"
