@@ -7,7 +7,7 @@ from meetings.views.documents import (
     document_download,
     document_version_create,
 )
-from meetings.views.exports import participants
+from meetings.views.exports import agenda_pdf, participants, participants_pdf
 from meetings.views.feeds import calendar_feeds, member_feed, user_feed
 from meetings.views.follow_up import ActionItemCreate, ActionItemEdit, OutcomeCreate, OutcomeEdit
 from meetings.views.invitations import (
@@ -32,6 +32,7 @@ from meetings.views.meeting import (
 from meetings.views.scheduling import slot_finder
 
 __all__ = [
+    "agenda_pdf",
     "ActionItemCreate",
     "ActionItemEdit",
     "AgendaItemCreate",
@@ -59,6 +60,7 @@ __all__ = [
     "meeting_status",
     "member_feed",
     "participants",
+    "participants_pdf",
     "registration_create",
     "registration_withdraw",
     "rsvp_grid",
