@@ -76,7 +76,7 @@ class ObjectEditView(View):
     http_method_names = ["get", "post"]
     form_class: type[forms.BaseForm]
     template_name: str
-    title: str = ""
+    title: str = ""  # may name "{object}" or "{parent}" (e.g. "Edit {object.title}")
     success_message: str = _("Saved: {object}.")
 
     actor: Actor
@@ -116,7 +116,7 @@ class ObjectEditView(View):
             "form": form,
             "object": self.object,
             "parent": self.parent,
-            "title": self.title,
+            "title": str(self.title).format(object=self.object, parent=self.parent),
             "history": audit_history([self.object]) if self.object is not None else [],
         }
 

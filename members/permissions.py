@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.actors import Actor
 from core.choices import Channel
+from core.errors import Forbidden, NotFound
 from members.choices import Role, TokenScope
 from members.models import Member, Membership, PartnerToken
 
@@ -70,3 +71,21 @@ def can_manage_chair_terms(actor: Actor) -> bool:
 
 def can_manage_members(actor: Actor) -> bool:
     return actor.can_write and actor.is_secretariat
+
+
+# The rules as checks: services call them first; an edit page calls the same one before it
+# shows a form.
+
+
+def require_edit_delegation(actor: Actor, member: Member) -> None:
+    if can_edit_delegation(actor, member):
+        return
+    if not actor.can_write or actor.is_secretariat or actor.acts_for(member.pk):
+        raise Forbidden("This account may only read.")
+    # Another delegation's people: answer as if they did not exist.
+    raise NotFound("No such delegation.")
+
+
+def require_manage_chair_terms(actor: Actor) -> None:
+    if not can_manage_chair_terms(actor):
+        raise Forbidden("Only the secretariat keeps the chair rotation.")

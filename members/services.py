@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.actors import Actor
-from core.errors import Forbidden, NotFound
+from core.errors import Forbidden
 from core.reminders.services import reminder_cancel_for
 from core.tracking import tracked_create, tracked_delete, tracked_update
 from members import permissions
@@ -81,24 +81,15 @@ def member_update(*, actor: Actor, member: Member, **fields: Any) -> Member:
 # Delegates ------------------------------------------------------------------------------
 
 
-def _check_delegation_access(actor: Actor, member: Member) -> None:
-    if permissions.can_edit_delegation(actor, member):
-        return
-    if not actor.can_write or actor.is_secretariat or actor.acts_for(member.pk):
-        raise Forbidden("This account may only read.")
-    # Another delegation's people: answer as if they did not exist.
-    raise NotFound("No such delegation.")
-
-
 @transaction.atomic
 def delegate_create(*, actor: Actor, member: Member, **fields: Any) -> Delegate:
-    _check_delegation_access(actor, member)
+    permissions.require_edit_delegation(actor, member)
     return tracked_create(Delegate(member=member, **_only(fields, DELEGATE_FIELDS - {"member"})), actor=actor)
 
 
 @transaction.atomic
 def delegate_update(*, actor: Actor, delegate: Delegate, **fields: Any) -> Delegate:
-    _check_delegation_access(actor, delegate.member)
+    permissions.require_edit_delegation(actor, delegate.member)
     fields = _only(fields, DELEGATE_FIELDS)
     new_member = fields.get("member")
     if new_member is not None and new_member.pk != delegate.member_id:
@@ -109,7 +100,7 @@ def delegate_update(*, actor: Actor, delegate: Delegate, **fields: Any) -> Deleg
 
 @transaction.atomic
 def delegate_delete(*, actor: Actor, delegate: Delegate) -> None:
-    _check_delegation_access(actor, delegate.member)
+    permissions.require_edit_delegation(actor, delegate.member)
     tracked_delete(delegate, actor=actor)
 
 
@@ -131,7 +122,7 @@ def chair_term_validate(term: ChairTerm) -> None:
 
 @transaction.atomic
 def chair_term_create(*, actor: Actor, **fields: Any) -> ChairTerm:
-    _require(permissions.can_manage_chair_terms(actor), "Only the secretariat keeps the chair rotation.")
+    permissions.require_manage_chair_terms(actor)
     term = ChairTerm(**_only(fields, CHAIR_TERM_FIELDS))
     term.full_clean()
     _lock_rotation()
@@ -143,7 +134,7 @@ def chair_term_create(*, actor: Actor, **fields: Any) -> ChairTerm:
 
 @transaction.atomic
 def chair_term_update(*, actor: Actor, term: ChairTerm, **fields: Any) -> ChairTerm:
-    _require(permissions.can_manage_chair_terms(actor), "Only the secretariat keeps the chair rotation.")
+    permissions.require_manage_chair_terms(actor)
     fields = _only(fields, CHAIR_TERM_FIELDS)
     _lock_rotation()
     proposed = ChairTerm.objects.get(pk=term.pk)
@@ -158,7 +149,7 @@ def chair_term_update(*, actor: Actor, term: ChairTerm, **fields: Any) -> ChairT
 
 @transaction.atomic
 def chair_term_delete(*, actor: Actor, term: ChairTerm) -> None:
-    _require(permissions.can_manage_chair_terms(actor), "Only the secretariat keeps the chair rotation.")
+    permissions.require_manage_chair_terms(actor)
     reminder_cancel_for(subjects=[term], reason="The chair term was deleted.")
     tracked_delete(term, actor=actor)
     chair_handover_plan()

@@ -1,12 +1,10 @@
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy as _
 
 from core.actors import web_actor
-from core.forms import call_service
+from core.edit import ObjectEditView
 from core.paging import paginate
 from core.selectors import audit_history
 from members import permissions, selectors, services, timeline
@@ -52,41 +50,38 @@ def member_detail(request, iso2: str):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def delegate_create(request, iso2: str):
-    actor = web_actor(request)
-    member = selectors.member_get(actor=actor, iso2=iso2)
-    _require_edit(actor, member)
-    form = DelegateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(
-            form, lambda: services.delegate_create(actor=actor, member=member, **form.cleaned_data)
-        )
-        if saved:
-            messages.success(request, f"Added {saved.full_name} to the delegation.")
-            return redirect(member)
-    return render(request, "members/delegate_form.html", {"form": form, "member": member})
+class DelegateCreate(ObjectEditView):
+    form_class = DelegateForm
+    template_name = "members/delegate_form.html"
+    success_message = _("Added {object.full_name} to the delegation.")
+
+    def get_parent(self):
+        return selectors.member_get(actor=self.actor, iso2=self.kwargs["iso2"])
+
+    def guard(self) -> None:
+        permissions.require_edit_delegation(self.actor, self.parent)
+
+    def save(self, fields):
+        return services.delegate_create(actor=self.actor, member=self.parent, **fields)
+
+    def get_success_url(self, saved) -> str:
+        return self.parent.get_absolute_url()
+
+    def get_context_data(self, form):
+        return {**super().get_context_data(form), "member": self.parent, "delegate": self.object}
 
 
-@require_http_methods(["GET", "POST"])
-def delegate_edit(request, pk: int):
-    actor = web_actor(request)
-    delegate = selectors.delegate_get(actor=actor, pk=pk)
-    _require_edit(actor, delegate.member)
-    form = DelegateForm(request.POST or None, instance=delegate)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        saved = call_service(
-            form, lambda: services.delegate_update(actor=actor, delegate=delegate, **changed)
-        )
-        if saved:
-            messages.success(request, f"Saved {saved.full_name}.")
-            return redirect(delegate.member)
-    return render(
-        request,
-        "members/delegate_form.html",
-        {"form": form, "member": delegate.member, "delegate": delegate, "history": audit_history([delegate])},
-    )
+class DelegateEdit(DelegateCreate):
+    success_message = _("Saved {object.full_name}.")
+
+    def get_object(self):
+        return selectors.delegate_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def get_parent(self):
+        return self.object.member
+
+    def save(self, fields):
+        return services.delegate_update(actor=self.actor, delegate=self.object, **fields)
 
 
 def chair_rotation(request):
@@ -104,38 +99,26 @@ def chair_rotation(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def chair_term_create(request):
-    return _chair_term_form(request, term=None)
+class ChairTermCreate(ObjectEditView):
+    form_class = ChairTermForm
+    template_name = "members/chair_term_form.html"
+
+    def guard(self) -> None:
+        permissions.require_manage_chair_terms(self.actor)
+
+    def save(self, fields):
+        return services.chair_term_create(actor=self.actor, **fields)
+
+    def get_success_url(self, saved) -> str:
+        return reverse("members:chair_rotation")
+
+    def get_context_data(self, form):
+        return {**super().get_context_data(form), "term": self.object}
 
 
-@require_http_methods(["GET", "POST"])
-def chair_term_edit(request, pk: int):
-    actor = web_actor(request)
-    return _chair_term_form(request, term=selectors.chair_term_get(actor=actor, pk=pk))
+class ChairTermEdit(ChairTermCreate):
+    def get_object(self):
+        return selectors.chair_term_get(actor=self.actor, pk=self.kwargs["pk"])
 
-
-def _chair_term_form(request, *, term):
-    actor = web_actor(request)
-    if not permissions.can_manage_chair_terms(actor):
-        raise PermissionDenied("Only the secretariat keeps the chair rotation.")
-    form = ChairTermForm(request.POST or None, instance=term)
-    if request.method == "POST" and form.is_valid():
-        if term is None:
-            saved = call_service(form, lambda: services.chair_term_create(actor=actor, **form.cleaned_data))
-        else:
-            changed = {name: form.cleaned_data[name] for name in form.changed_data}
-            saved = call_service(form, lambda: services.chair_term_update(actor=actor, term=term, **changed))
-        if saved:
-            messages.success(request, f"Saved: {saved}.")
-            return redirect("members:chair_rotation")
-    return render(request, "members/chair_term_form.html", {"form": form, "term": term})
-
-
-def _require_edit(actor, member) -> None:
-    if permissions.can_edit_delegation(actor, member):
-        return
-    if not actor.can_write or actor.acts_for(member.pk) or actor.is_secretariat:
-        raise PermissionDenied("This account may only read.")
-    # Another delegation's page to edit does not exist for this user.
-    raise Http404("No such delegation.")
+    def save(self, fields):
+        return services.chair_term_update(actor=self.actor, term=self.object, **fields)

@@ -90,3 +90,45 @@ def require(allowed: bool, actor: Actor, project: JointProject, message: str) ->
         return
     require_visible(actor, project)
     raise Forbidden(message if actor.can_write else "This account or token may only read.")
+
+
+# The rules as checks: services call them first; an edit page calls the same one before it
+# shows a form, so a page and its service can never disagree.
+
+
+def require_register(actor: Actor) -> None:
+    if not can_manage_projects(actor):
+        raise Forbidden("Only the secretariat registers joint projects.")
+
+
+def require_manage(
+    actor: Actor, project: JointProject, message: str = "Only the secretariat edits this project."
+) -> None:
+    require(can_manage_projects(actor), actor, project, message)
+
+
+def require_work(actor: Actor, project: JointProject) -> None:
+    require(
+        can_work_on(actor, project),
+        actor,
+        project,
+        "Only members taking part in this project (and the secretariat) change it.",
+    )
+
+
+def require_move_stage(actor: Actor, project: JointProject) -> None:
+    require(
+        can_move_stage(actor, project),
+        actor,
+        project,
+        "Only the secretariat or the lead member moves the project's stage.",
+    )
+
+
+def require_edit_commitment(actor: Actor, commitment: FundingCommitment) -> None:
+    require(
+        can_edit_commitment(actor, commitment),
+        actor,
+        commitment.project,
+        "A delegation changes only its own member's commitments.",
+    )

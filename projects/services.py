@@ -155,8 +155,7 @@ def project_create(
     stage_on: datetime.date | None = None,
     **fields: Any,
 ) -> JointProject:
-    if not permissions.can_manage_projects(actor):
-        raise Forbidden("Only the secretariat registers joint projects.")
+    permissions.require_register(actor)
     minerals = list(minerals)
     _check_minerals(minerals)
     project = tracked_create(JointProject(stage=stage, **_only(fields, PROJECT_FIELDS)), actor=actor)
@@ -184,9 +183,7 @@ def project_update(*, actor: Actor, project: JointProject, **fields: Any) -> Joi
     related = {name: fields.pop(name) for name in PROJECT_RELATED & set(fields)}
     fields = _only(fields, PROJECT_FIELDS)
     if fields or related:
-        permissions.require(
-            permissions.can_manage_projects(actor), actor, project, "Only the secretariat edits this project."
-        )
+        permissions.require_manage(actor, project)
     _check_minerals(related.get("minerals"))
     if "lead_member" in fields and fields["lead_member"].pk != project.lead_member_id:
         _check_lead_not_participant(project, fields["lead_member"])
@@ -217,12 +214,7 @@ def project_stage_change(
     *, actor: Actor, project: JointProject, to_stage: str, on: datetime.date | None = None, note: str = ""
 ) -> JointProject:
     """Move a project to another stage and record the step (secretariat or lead member)."""
-    permissions.require(
-        permissions.can_move_stage(actor, project),
-        actor,
-        project,
-        "Only the secretariat or the lead member moves the project's stage.",
-    )
+    permissions.require_move_stage(actor, project)
     if to_stage not in Stage.values:
         raise ValidationError({"stage": f"“{to_stage}” is not a project stage."})
     on = on or _today()
@@ -253,9 +245,7 @@ def project_stage_change(
 def participant_add(
     *, actor: Actor, project: JointProject, member: Member, role: str = ParticipantRole.PARTICIPANT
 ) -> ProjectParticipant:
-    permissions.require(
-        permissions.can_manage_projects(actor), actor, project, "Only the secretariat changes participants."
-    )
+    permissions.require_manage(actor, project, "Only the secretariat changes participants.")
     if member.pk == project.lead_member_id:
         raise ValidationError({"member": f"{member.name} already leads the project."})
     participant = tracked_create(ProjectParticipant(project=project, member=member, role=role), actor=actor)
@@ -266,21 +256,14 @@ def participant_add(
 
 @transaction.atomic
 def participant_update(*, actor: Actor, participant: ProjectParticipant, role: str) -> ProjectParticipant:
-    permissions.require(
-        permissions.can_manage_projects(actor),
-        actor,
-        participant.project,
-        "Only the secretariat changes participants.",
-    )
+    permissions.require_manage(actor, participant.project, "Only the secretariat changes participants.")
     return tracked_update(participant, actor=actor, fields={"role": role})
 
 
 @transaction.atomic
 def participant_remove(*, actor: Actor, participant: ProjectParticipant) -> None:
     project = participant.project
-    permissions.require(
-        permissions.can_manage_projects(actor), actor, project, "Only the secretariat changes participants."
-    )
+    permissions.require_manage(actor, project, "Only the secretariat changes participants.")
     tracked_delete(participant, actor=actor, scope={"project": project.pk})
     touch(project)  # the member may no longer see the project
     project_reminders_plan(project=project)
@@ -294,15 +277,6 @@ def _check_done_on(done_on: datetime.date | None) -> None:
         raise ValidationError({"done_on": "A milestone cannot be done on a day still to come."})
 
 
-def _require_work(actor: Actor, project: JointProject) -> None:
-    permissions.require(
-        permissions.can_work_on(actor, project),
-        actor,
-        project,
-        "Only members taking part in this project (and the secretariat) change it.",
-    )
-
-
 @transaction.atomic
 def milestone_create(
     *,
@@ -314,7 +288,7 @@ def milestone_create(
     note: str = "",
     action_item: ActionItem | None = None,
 ) -> Milestone:
-    _require_work(actor, project)
+    permissions.require_work(actor, project)
     _check_done_on(done_on)
     _check_meeting_links(actor, action_item=action_item)
     milestone = Milestone(
@@ -327,7 +301,7 @@ def milestone_create(
 
 @transaction.atomic
 def milestone_update(*, actor: Actor, milestone: Milestone, **fields: Any) -> Milestone:
-    _require_work(actor, milestone.project)
+    permissions.require_work(actor, milestone.project)
     fields = _only(fields, MILESTONE_FIELDS)
     _check_done_on(fields.get("done_on"))
     _check_meeting_links(actor, action_item=fields.get("action_item"))
@@ -338,7 +312,7 @@ def milestone_update(*, actor: Actor, milestone: Milestone, **fields: Any) -> Mi
 
 @transaction.atomic
 def milestone_complete(*, actor: Actor, milestone: Milestone, on: datetime.date | None = None) -> Milestone:
-    _require_work(actor, milestone.project)
+    permissions.require_work(actor, milestone.project)
     on = on or _today()
     _check_done_on(on)
     saved = tracked_update(milestone, actor=actor, fields={"done_on": on}, action="complete")
@@ -348,7 +322,7 @@ def milestone_complete(*, actor: Actor, milestone: Milestone, on: datetime.date 
 
 @transaction.atomic
 def milestone_delete(*, actor: Actor, milestone: Milestone) -> None:
-    _require_work(actor, milestone.project)
+    permissions.require_work(actor, milestone.project)
     reminder_cancel_for(subjects=[milestone], reason="The milestone was deleted.")
     tracked_delete(milestone, actor=actor, scope={"project": milestone.project_id})
 
@@ -383,7 +357,7 @@ def _fill_step_dates(status: str, fields: dict[str, Any], current: FundingCommit
 
 
 def _require_own_commitment(actor: Actor, project: JointProject, member: Member) -> None:
-    _require_work(actor, project)
+    permissions.require_work(actor, project)
     if not actor.is_secretariat and not actor.acts_for(member.pk):
         raise Forbidden("A delegation records only its own member's commitments.")
     if not permissions.member_takes_part(member.pk, project):
@@ -428,12 +402,7 @@ def commitment_create(
 @transaction.atomic
 def commitment_update(*, actor: Actor, commitment: FundingCommitment, **fields: Any) -> FundingCommitment:
     """Change a commitment; a new `status` must be the next step (pledged -> approved -> disbursed)."""
-    permissions.require(
-        permissions.can_edit_commitment(actor, commitment),
-        actor,
-        commitment.project,
-        "A delegation changes only its own member's commitments.",
-    )
+    permissions.require_edit_commitment(actor, commitment)
     fields = _only(dict(fields), COMMITMENT_FIELDS)
     _check_meeting_links(actor, announced_at=fields.get("announced_at"))
     status = fields.get("status", commitment.status)
@@ -461,12 +430,7 @@ def commitment_advance(
 
 @transaction.atomic
 def commitment_delete(*, actor: Actor, commitment: FundingCommitment) -> None:
-    permissions.require(
-        permissions.can_edit_commitment(actor, commitment),
-        actor,
-        commitment.project,
-        "A delegation changes only its own member's commitments.",
-    )
+    permissions.require_edit_commitment(actor, commitment)
     if commitment.status != FundingStatus.PLEDGED and not actor.is_secretariat:
         raise ValidationError(
             {"status": "Only a pledge can be withdrawn; ask the secretariat to correct it."}
@@ -481,7 +445,7 @@ def commitment_delete(*, actor: Actor, commitment: FundingCommitment) -> None:
 def update_post(*, actor: Actor, project: JointProject, text: str, reported_stage: str = "") -> ProjectUpdate:
     """Post a progress note. A reported stage moves the project only when the secretariat or
     the lead member reports it; from another participant it stays a report for them to act on."""
-    _require_work(actor, project)
+    permissions.require_work(actor, project)
     update = tracked_create(
         ProjectUpdate(
             project=project,

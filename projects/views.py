@@ -6,14 +6,14 @@ import csv
 from collections.abc import Iterator
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from core.actors import web_actor
-from core.forms import call_service
+from core.edit import ObjectEditView
 from core.paging import paginate
 from core.selectors import audit_history
 from projects import coverage as coverage_module
@@ -173,90 +173,92 @@ def project_detail(request, pk: int):
     )
 
 
-def _form_page(request, form, *, title: str, project=None, submit: str = "Save", history=None):
-    return render(
-        request,
-        "projects/form.html",
-        {"form": form, "title": title, "project": project, "submit": submit, "history": history},
-    )
+class ProjectPartEdit(ObjectEditView):
+    """The project's edit pages: the project record and what belongs to a project. A create
+    page's URL names the project, an edit page's the object; either way it returns to the
+    project."""
+
+    template_name = "projects/form.html"
+    submit = _("Save")
+
+    def get_parent(self):
+        if self.object is not None:
+            return getattr(self.object, "project", self.object)
+        return selectors.project_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def get_success_url(self, saved) -> str:
+        return self.parent.get_absolute_url()
+
+    def get_context_data(self, form):
+        return {**super().get_context_data(form), "project": self.parent, "submit": self.submit}
 
 
-def _changed(form) -> dict:
-    return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+class ProjectCreate(ProjectPartEdit):
+    form_class = ProjectForm
+    title = _("Register a joint project")
+    success_message = _("Registered {object.title}.")
+
+    def get_parent(self):
+        return None
+
+    def guard(self) -> None:
+        permissions.require_register(self.actor)
+
+    def save(self, fields):
+        return services.project_create(actor=self.actor, **fields)
+
+    def get_success_url(self, saved) -> str:
+        return saved.get_absolute_url()
 
 
-@require_http_methods(["GET", "POST"])
-def project_create(request):
-    actor = web_actor(request)
-    if not permissions.can_manage_projects(actor):
-        raise PermissionDenied("Only the secretariat registers joint projects.")
-    form = ProjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(form, lambda: services.project_create(actor=actor, **form.cleaned_data))
-        if saved:
-            messages.success(request, f"Registered {saved.title}.")
-            return redirect(saved)
-    return _form_page(request, form, title="Register a joint project")
+class ProjectEdit(ProjectPartEdit):
+    form_class = ProjectForm
+    title = _("Edit {object.title}")
+    success_message = _("Saved {object.title}.")
+
+    def get_object(self):
+        return selectors.project_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def guard(self) -> None:
+        permissions.require_manage(self.actor, self.object)
+
+    def save(self, fields):
+        return services.project_update(actor=self.actor, project=self.object, **fields)
 
 
-@require_http_methods(["GET", "POST"])
-def project_edit(request, pk: int):
-    actor = web_actor(request)
-    project = selectors.project_get(actor=actor, pk=pk)
-    permissions.require(
-        permissions.can_manage_projects(actor), actor, project, "Only the secretariat edits this."
-    )
-    form = ProjectForm(request.POST or None, instance=project)
-    if request.method == "POST" and form.is_valid():
-        changed = _changed(form)
-        saved = call_service(form, lambda: services.project_update(actor=actor, project=project, **changed))
-        if saved:
-            messages.success(request, f"Saved {saved.title}.")
-            return redirect(saved)
-    return _form_page(request, form, title=f"Edit {project.title}", project=project)
+class ProjectStage(ProjectPartEdit):
+    form_class = StageForm
+    title = _("Move the stage of {parent.title}")
 
+    def guard(self) -> None:
+        permissions.require_move_stage(self.actor, self.parent)
 
-@require_http_methods(["GET", "POST"])
-def project_stage(request, pk: int):
-    actor = web_actor(request)
-    project = selectors.project_get(actor=actor, pk=pk)
-    permissions.require(
-        permissions.can_move_stage(actor, project),
-        actor,
-        project,
-        "Only the secretariat or the lead moves the stage.",
-    )
-    form = StageForm(request.POST or None, initial={"stage": project.stage})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = call_service(
-            form,
-            lambda: services.project_stage_change(
-                actor=actor, project=project, to_stage=data["stage"], on=data["on"], note=data["note"]
-            ),
+    def get_form_kwargs(self):
+        return {"initial": {"stage": self.parent.stage}}
+
+    def save(self, fields):
+        return services.project_stage_change(
+            actor=self.actor,
+            project=self.parent,
+            to_stage=fields["stage"],
+            on=fields["on"],
+            note=fields["note"],
         )
-        if saved:
-            messages.success(request, f"{saved.title} is now at {saved.get_stage_display().lower()}.")
-            return redirect(saved)
-    return _form_page(request, form, title=f"Move the stage of {project.title}", project=project)
+
+    def get_success_message(self, saved) -> str:
+        return f"{saved.title} is now at {saved.get_stage_display().lower()}."
 
 
-@require_http_methods(["GET", "POST"])
-def participant_add(request, pk: int):
-    actor = web_actor(request)
-    project = selectors.project_get(actor=actor, pk=pk)
-    permissions.require(
-        permissions.can_manage_projects(actor), actor, project, "Only the secretariat does this."
-    )
-    form = ParticipantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(
-            form, lambda: services.participant_add(actor=actor, project=project, **form.cleaned_data)
-        )
-        if saved:
-            messages.success(request, f"{saved.member.name} now takes part.")
-            return redirect(project)
-    return _form_page(request, form, title=f"Add a participant to {project.title}", project=project)
+class ParticipantAdd(ProjectPartEdit):
+    form_class = ParticipantForm
+    title = _("Add a participant to {parent.title}")
+    success_message = _("{object.member.name} now takes part.")
+
+    def guard(self) -> None:
+        permissions.require_manage(self.actor, self.parent, "Only the secretariat changes participants.")
+
+    def save(self, fields):
+        return services.participant_add(actor=self.actor, project=self.parent, **fields)
 
 
 @require_POST
@@ -268,43 +270,35 @@ def participant_remove(request, pk: int):
     return redirect(participant.project)
 
 
-@require_http_methods(["GET", "POST"])
-def milestone_create(request, pk: int):
-    actor = web_actor(request)
-    project = selectors.project_get(actor=actor, pk=pk)
-    _require_work(actor, project)
-    form = MilestoneForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(
-            form, lambda: services.milestone_create(actor=actor, project=project, **form.cleaned_data)
-        )
-        if saved:
-            messages.success(request, f"Added the milestone “{saved.title}”.")
-            return redirect(project)
-    return _form_page(request, form, title=f"Add a milestone to {project.title}", project=project)
+class WorkEdit(ProjectPartEdit):
+    """Milestones, commitments and updates: the work of the members taking part."""
+
+    def guard(self) -> None:
+        permissions.require_work(self.actor, self.parent)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "actor": self.actor}
 
 
-@require_http_methods(["GET", "POST"])
-def milestone_edit(request, pk: int):
-    actor = web_actor(request)
-    milestone = selectors.milestone_get(actor=actor, pk=pk)
-    _require_work(actor, milestone.project)
-    form = MilestoneForm(request.POST or None, instance=milestone, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        changed = _changed(form)
-        saved = call_service(
-            form, lambda: services.milestone_update(actor=actor, milestone=milestone, **changed)
-        )
-        if saved:
-            messages.success(request, f"Saved the milestone “{saved.title}”.")
-            return redirect(milestone.project)
-    return _form_page(
-        request,
-        form,
-        title=f"Edit milestone “{milestone.title}”",
-        project=milestone.project,
-        history=audit_history([milestone]),
-    )
+class MilestoneCreate(WorkEdit):
+    form_class = MilestoneForm
+    title = _("Add a milestone to {parent.title}")
+    success_message = _("Added the milestone “{object.title}”.")
+
+    def save(self, fields):
+        return services.milestone_create(actor=self.actor, project=self.parent, **fields)
+
+
+class MilestoneEdit(WorkEdit):
+    form_class = MilestoneForm
+    title = _("Edit milestone “{object.title}”")
+    success_message = _("Saved the milestone “{object.title}”.")
+
+    def get_object(self):
+        return selectors.milestone_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def save(self, fields):
+        return services.milestone_update(actor=self.actor, milestone=self.object, **fields)
 
 
 @require_POST
@@ -316,50 +310,33 @@ def milestone_complete(request, pk: int):
     return redirect(milestone.project)
 
 
-@require_http_methods(["GET", "POST"])
-def commitment_create(request, pk: int):
-    actor = web_actor(request)
-    project = selectors.project_get(actor=actor, pk=pk)
-    _require_work(actor, project)
-    form = CommitmentForm(request.POST or None, actor=actor, members=member_choices_for(actor, project))
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(
-            form, lambda: services.commitment_create(actor=actor, project=project, **form.cleaned_data)
-        )
-        if saved:
-            messages.success(
-                request, f"Recorded {saved.currency} {format_amount(saved.amount)} from {saved.member.name}."
-            )
-            return redirect(project)
-    return _form_page(request, form, title=f"Record a funding commitment to {project.title}", project=project)
+class CommitmentCreate(WorkEdit):
+    form_class = CommitmentForm
+    title = _("Record a funding commitment to {parent.title}")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "members": member_choices_for(self.actor, self.parent)}
+
+    def save(self, fields):
+        return services.commitment_create(actor=self.actor, project=self.parent, **fields)
+
+    def get_success_message(self, saved) -> str:
+        return f"Recorded {saved.currency} {format_amount(saved.amount)} from {saved.member.name}."
 
 
-@require_http_methods(["GET", "POST"])
-def commitment_edit(request, pk: int):
-    actor = web_actor(request)
-    commitment = selectors.commitment_get(actor=actor, pk=pk)
-    permissions.require(
-        permissions.can_edit_commitment(actor, commitment),
-        actor,
-        commitment.project,
-        "A delegation changes only its own member's commitments.",
-    )
-    form = CommitmentForm(request.POST or None, instance=commitment, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        changed = _changed(form)
-        saved = call_service(
-            form, lambda: services.commitment_update(actor=actor, commitment=commitment, **changed)
-        )
-        if saved:
-            messages.success(request, "Saved the commitment.")
-            return redirect(commitment.project)
-    return _form_page(
-        request,
-        form,
-        title=f"Edit {commitment}",
-        project=commitment.project,
-        history=audit_history([commitment]),
-    )
+class CommitmentEdit(WorkEdit):
+    form_class = CommitmentForm
+    title = _("Edit {object}")
+    success_message = _("Saved the commitment.")
+
+    def get_object(self):
+        return selectors.commitment_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def guard(self) -> None:
+        permissions.require_edit_commitment(self.actor, self.object)
+
+    def save(self, fields):
+        return services.commitment_update(actor=self.actor, commitment=self.object, **fields)
 
 
 @require_POST
@@ -371,31 +348,17 @@ def commitment_advance(request, pk: int):
     return redirect(commitment.project)
 
 
-@require_http_methods(["GET", "POST"])
-def update_create(request, pk: int):
-    actor = web_actor(request)
-    project = selectors.project_get(actor=actor, pk=pk)
-    _require_work(actor, project)
-    form = UpdateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(
-            form, lambda: services.update_post(actor=actor, project=project, **form.cleaned_data)
-        )
-        if saved:
-            messages.success(request, "Posted the update.")
-            return redirect(project)
-    return _form_page(
-        request, form, title=f"Post an update on {project.title}", project=project, submit="Post"
-    )
+class UpdateCreate(WorkEdit):
+    form_class = UpdateForm
+    title = _("Post an update on {parent.title}")
+    success_message = _("Posted the update.")
+    submit = _("Post")
 
+    def get_form_kwargs(self):
+        return {"instance": None}
 
-def _require_work(actor, project) -> None:
-    permissions.require(
-        permissions.can_work_on(actor, project),
-        actor,
-        project,
-        "Only members taking part in this project (and the secretariat) change it.",
-    )
+    def save(self, fields):
+        return services.update_post(actor=self.actor, project=self.parent, **fields)
 
 
 def coverage(request):
