@@ -46,6 +46,9 @@ class Reminder(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     # When the current holder claimed it; also the claim's token (see services.reminder_send).
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The id of the task message that holds the claim: the same message delivered again after
+    # its worker process died (reject_on_worker_lost) may take its own claim back at once.
+    claimed_by = models.CharField(max_length=64, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -5,10 +5,13 @@ Delivery guarantees rest on conditional updates of the reminder's status, not on
 - the dispatcher moves due rows pending -> queued and queues their tasks only after commit;
 - a send claims its row (queued -> sending) with one conditional UPDATE, so a task delivered
   twice, or queued twice, sends once;
-- the reconciler re-queues rows held longer than a lease (a message lost with Redis, a worker
-  killed mid-send). A worker killed after the SMTP server accepted a message but before the row
-  was marked sent causes the one duplicate this design allows: at most one per kill, with the
-  same Message-ID, so mail clients can fold it.
+- a send's message delivered again after its worker process died (reject_on_worker_lost)
+  takes its own claim back at once: the claim records the task message's id;
+- the reconciler puts rows held longer than a lease (a message lost with Redis, a whole worker
+  killed mid-send) back to pending, and the dispatcher queues them again. A worker killed after
+  the SMTP server accepted a message but before the row was marked sent causes the one
+  duplicate this design allows: at most one per kill, with the same Message-ID, so mail
+  clients can fold it.
 """
 
 from __future__ import annotations
@@ -275,12 +278,13 @@ def reminder_dispatch(
     return total
 
 
-def reminder_reconcile(
-    *, now: datetime.datetime | None = None, enqueue: Callable[[list[int]], None] = _enqueue
-) -> int:
-    """Re-queue reminders held longer than the lease: queued ones whose message was lost (a
-    Redis restart) and sending ones whose worker died. The lease is longer than the send
-    task's hard time limit, so a live send is never taken over."""
+def reminder_reconcile(*, now: datetime.datetime | None = None) -> int:
+    """Put reminders held longer than the lease back to pending, for the dispatcher to queue
+    again: queued ones whose message was lost (a Redis restart) and sending ones whose whole
+    worker died. The lease is longer than the send task's hard time limit, so a live send is
+    never taken over. `now` moves the cutoff: everything queued or claimed before
+    `now - lease` counts as stuck.
+    """
     started = timezone.now()
     now = now or started
     cutoff = now - _lease()
@@ -294,9 +298,8 @@ def reminder_reconcile(
         ids = list(rows.values_list("pk", flat=True)[: settings.FORGE_REMINDER_DISPATCH_BATCH])
         if ids:
             Reminder.objects.filter(stuck, pk__in=ids).update(
-                status=ReminderStatus.QUEUED, queued_at=timezone.now(), updated_at=timezone.now()
+                status=ReminderStatus.PENDING, queued_at=None, claimed_by="", updated_at=timezone.now()
             )
-            transaction.on_commit(lambda: enqueue(ids))
     _record_run(RunKind.RECONCILE, started, len(ids))
     return len(ids)
 
@@ -350,14 +353,19 @@ def retry_countdown(attempt: int) -> float:
     return random.uniform(capped / 2, capped)  # noqa: S311 - jitter, not security
 
 
-def _claim(reminder_id: int, now: datetime.datetime) -> bool:
+def _claim(reminder_id: int, now: datetime.datetime, token: str = "") -> bool:
+    """Take the row for one send: queued, held past the lease, or held by this very task
+    message (delivered again because the process that ran it died)."""
     claimable = Q(status=ReminderStatus.QUEUED) | Q(
         status=ReminderStatus.SENDING, claimed_at__lt=now - _lease()
     )
+    if token:
+        claimable |= Q(status=ReminderStatus.SENDING, claimed_by=token)
     return bool(
         Reminder.objects.filter(claimable, pk=reminder_id).update(
             status=ReminderStatus.SENDING,
             claimed_at=now,
+            claimed_by=token,
             attempts=models.F("attempts") + 1,
             updated_at=now,
         )
@@ -369,14 +377,15 @@ def _held(reminder_id: int, claimed_at: datetime.datetime):
     return Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING, claimed_at=claimed_at)
 
 
-def reminder_send(*, reminder_id: int) -> str:
+def reminder_send(*, reminder_id: int, claim_token: str = "") -> str:
     """Send one reminder; returns what happened ("sent", "cancelled", "skipped", "failed").
 
-    Raises TransientSendError (after putting the row back in the queue) when the caller should
-    retry after `countdown` seconds.
+    `claim_token` is the id of the task message doing the send (see `_claim`). Raises
+    TransientSendError (after putting the row back in the queue) when the caller should retry
+    after `countdown` seconds.
     """
     now = timezone.now()
-    if not _claim(reminder_id, now):
+    if not _claim(reminder_id, now, claim_token):
         return "skipped"  # sent, cancelled, moved back to pending, or held by a live send
     reminder = Reminder.objects.select_related("subject_type", "recipient_user").get(pk=reminder_id)
     kind = kind_get(reminder.kind)

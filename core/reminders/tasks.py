@@ -37,6 +37,6 @@ def plan_reminders() -> int:
 )
 def send_reminder(self, *, reminder_id: int) -> str:
     try:
-        return services.reminder_send(reminder_id=reminder_id)
+        return services.reminder_send(reminder_id=reminder_id, claim_token=self.request.id or "")
     except services.TransientSendError as exc:
         raise self.retry(countdown=exc.countdown, exc=exc) from exc

@@ -325,15 +325,31 @@ def test_permanent_smtp_error_is_not_transient():
     assert services.is_transient(ValueError()) is False
 
 
-def test_reconcile_requeues_rows_held_past_the_lease(db, settings):
+def test_reconcile_puts_rows_held_past_the_lease_back_to_pending(db, settings):
     rows = _queued(3)
     old = timezone.now() - datetime.timedelta(seconds=settings.FORGE_REMINDER_LEASE_SECONDS + 5)
     Reminder.objects.filter(pk=rows[0].pk).update(queued_at=old)
-    Reminder.objects.filter(pk=rows[1].pk).update(status="sending", claimed_at=old)
-    queued = []
-    assert services.reminder_reconcile(enqueue=queued.extend) == 2
-    # on_commit runs at once outside a test transaction only; check the rows instead.
-    assert set(Reminder.objects.filter(queued_at__gt=old).values_list("status", flat=True)) == {"queued"}
+    Reminder.objects.filter(pk=rows[1].pk).update(status="sending", claimed_at=old, claimed_by="task-1")
+    assert services.reminder_reconcile() == 2
+    assert dict(Reminder.objects.values_list("pk", "status")) == {
+        rows[0].pk: "pending",
+        rows[1].pk: "pending",
+        rows[2].pk: "queued",
+    }
+    assert Reminder.objects.get(pk=rows[1].pk).claimed_by == ""
+
+
+def test_send_message_delivered_again_takes_back_its_own_claim(db):
+    (row,) = _queued(1)
+    now = timezone.now()
+    Reminder.objects.filter(pk=row.pk).update(
+        status="sending", claimed_at=now, claimed_by="task-1", attempts=1
+    )
+    # Another task may not take a live claim; the same task message, delivered again, may.
+    assert services.reminder_send(reminder_id=row.pk, claim_token="task-2") == "skipped"
+    assert services.reminder_send(reminder_id=row.pk, claim_token="task-1") == "sent"
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.claimed_by) == ("sent", 2, "task-1")
 
 
 def test_chair_handover_plan(db, settings):

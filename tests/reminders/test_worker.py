@@ -8,16 +8,27 @@ import datetime
 import shutil
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from core.reminders import services
-from core.reminders.models import Reminder, SentMail
+from core.reminders.email import message_id_for
+from core.reminders.models import DispatcherRun, Reminder, SentMail
 from core.reminders.services import Desired, Recipient, reminder_plan
 from members.reminders import HANDOVER
 from tests.factories import ChairTermFactory, MemberFactory
-from tests.reminders.workers import Celery, RedisServer, SmtpSink, database_url, wait_until
+from tests.reminders.workers import (
+    Celery,
+    Hold,
+    RedisServer,
+    RowLock,
+    SmtpSink,
+    database_url,
+    row_is_free,
+    wait_until,
+)
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -27,23 +38,27 @@ pytestmark = [
 ]
 
 
-def _plan_due(count: int, *, prefix: str = "r") -> list[int]:
-    term = ChairTermFactory(member=MemberFactory(iso2="KR", name="Republic of Korea"))
-    desired = [
+def _desired(term, count: int, *, prefix: str, due_at) -> list[Desired]:
+    return [
         Desired(
             subject=term,
             kind=HANDOVER,
             recipient=Recipient(email=f"{prefix}{i}@example.org", name=f"Recipient {i}"),
-            occurrence="7d-before:2026-06-30",
-            due_at=timezone.now() - datetime.timedelta(seconds=1),
+            occurrence=f"7d-before:{term.ends_on.isoformat()}",
+            due_at=due_at,
             context={
-                "member_name": "Republic of Korea",
+                "member_name": term.member.name,
                 "ends_on": term.ends_on.isoformat(),
                 "days_before": 7,
             },
         )
         for i in range(count)
     ]
+
+
+def _plan_due(count: int, *, prefix: str = "r") -> list[int]:
+    term = ChairTermFactory(member=MemberFactory(iso2="KR", name="Republic of Korea"))
+    desired = _desired(term, count, prefix=prefix, due_at=timezone.now() - datetime.timedelta(seconds=1))
     reminder_plan(subjects=[term], kinds=[HANDOVER], desired=desired)
     return list(Reminder.objects.filter(recipient_email__startswith=prefix).values_list("pk", flat=True))
 
@@ -56,12 +71,13 @@ def redis(tmp_path):
     server.stop()
 
 
-def _celery(tmp_path, redis, sink):
+def _celery(tmp_path, redis, sink, **timings):
     return Celery(
         workdir=tmp_path,
         database=database_url(connection.settings_dict),
         redis_url=redis.url,
         smtp_port=sink.port,
+        **timings,
     )
 
 
@@ -69,32 +85,174 @@ def _sent_count() -> int:
     return Reminder.objects.filter(status="sent").count()
 
 
+class Waves:
+    """Batches of due reminders, one per fault, each about a chair term of its own.
+
+    A wave is planned not yet due, so the sink can be told which message to hold before any
+    worker can send it; then it is rescheduled to be due, and beat's dispatcher queues it.
+    """
+
+    SIZE = 6
+
+    def __init__(self, sink: SmtpSink, celery: Celery) -> None:
+        self.sink, self.celery = sink, celery
+        self.member = MemberFactory(iso2="KR", name="Republic of Korea")
+        self.ids: list[int] = []
+        self.waves = 0
+
+    def start(self, *, hold_index: int = 2) -> tuple[list[int], Hold]:
+        """Plan the next wave, hold one of its messages at the sink, make the wave due."""
+        self.waves += 1
+        first = datetime.date(2027, 1, 1) + datetime.timedelta(days=10 * self.waves)
+        term = ChairTermFactory(
+            member=self.member, starts_on=first, ends_on=first + datetime.timedelta(days=9)
+        )
+        prefix = f"w{self.waves}-"
+        later = timezone.now() + datetime.timedelta(days=1)
+        reminder_plan(
+            subjects=[term], kinds=[HANDOVER], desired=_desired(term, self.SIZE, prefix=prefix, due_at=later)
+        )
+        ids = list(
+            Reminder.objects.filter(recipient_email__startswith=prefix)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        hold = self.sink.hold(message_id_for(ids[hold_index]))
+        due = timezone.now() - datetime.timedelta(seconds=1)
+        result = reminder_plan(
+            subjects=[term], kinds=[HANDOVER], desired=_desired(term, self.SIZE, prefix=prefix, due_at=due)
+        )
+        assert result.rescheduled == self.SIZE
+        self.ids += ids
+        return ids, hold
+
+    def wait_others_sent(self, ids: list[int], held: int, *, step: str) -> None:
+        """Wait until the wave's other messages are sent, so a kill of the whole worker lands
+        while its only send in flight is the held one."""
+        self.wait_sent([pk for pk in ids if pk != held], step=f"{step}, before the kill")
+
+    def wait_sent(self, ids: list[int], *, step: str) -> None:
+        def all_sent() -> bool:
+            return Reminder.objects.filter(pk__in=ids, status="sent").count() == len(ids)
+
+        assert wait_until(all_sent, timeout=120, interval=0.2), (
+            f"{step}: not every reminder of the wave was sent: "
+            f"{dict(Reminder.objects.filter(pk__in=ids).values_list('pk', 'status'))}\n{self.celery.logs()}"
+        )
+
+
+def _wait_row_free(pk: int, *, step: str) -> None:
+    url, table = database_url(connection.settings_dict), Reminder._meta.db_table
+    assert wait_until(lambda: row_is_free(url, table, pk), timeout=60), (
+        f"{step}: the killed worker's database session still holds reminder {pk}"
+    )
+
+
+def _lock_row(pk: int) -> RowLock:
+    return RowLock(database_url(connection.settings_dict), Reminder._meta.db_table, pk)
+
+
+def _reconcile_as_of(fault_at: datetime.datetime) -> int:
+    """Run the reconciler as if the lease had run out since `fault_at`: everything queued or
+    claimed before the fault counts as stuck, nothing queued or claimed after it does."""
+    lease = datetime.timedelta(seconds=settings.FORGE_REMINDER_LEASE_SECONDS)
+    return services.reminder_reconcile(now=fault_at + lease)
+
+
 def test_kills_and_redis_restart_lose_and_duplicate_nothing(tmp_path, redis):
-    total = 400
-    ids = _plan_due(total)
-    with SmtpSink(delay=0.008) as sink, _celery(tmp_path, redis, sink) as celery:
+    """Five waves, one fault each, placed by the sink: a pool process killed before and after
+    the server's 250, Redis restarted, a whole worker killed before and after the 250. Two
+    workers run, as in a deployment, so one is warm while the other is killed and replaced."""
+    with (
+        SmtpSink() as sink,
+        _celery(tmp_path, redis, sink, FORGE_REMINDER_RECONCILE_SECONDS="3600") as celery,
+    ):
         celery.start_beat()
         celery.start_worker()
-        for fraction, action in [(0.15, "kill"), (0.35, "kill"), (0.5, "redis"), (0.7, "kill")]:
-            reached = wait_until(lambda f=fraction: _sent_count() >= total * f, timeout=90)
-            assert reached, celery.logs()
-            if action == "kill":
-                celery.kill_worker()
-                celery.start_worker()
-            else:
-                redis.restart()
-        assert wait_until(lambda: _sent_count() == total, timeout=120, interval=0.5), celery.logs()
-        # Let stray redelivered or re-queued tasks run out: nothing may be sent again.
-        wait_until(lambda: False, timeout=3)
-        assert celery.kills == 3
-        statuses = dict(Reminder.objects.values_list("status").annotate(n=Count("pk")).order_by())
-        assert statuses == {"sent": total}
-        assert SentMail.objects.count() == total
-        assert sorted(SentMail.objects.values_list("reminder_id", flat=True)) == sorted(ids)
-        expected = {f"<reminder.{pk}@forge.invalid>" for pk in ids}
-        assert set(sink.received) == expected
-        # At most one SMTP-level duplicate per kill (a crash between "250 OK" and "sent").
-        assert sink.duplicates <= celery.kills
+        celery.start_worker()
+        waves = Waves(sink, celery)
+        duplicated = []
+
+        step = "wave 1 (pool process killed before the 250)"
+        ids, hold = waves.start()
+        hold.wait_reached(timeout=120, step=step)
+        _, process = celery.on_port(hold.peer_port)
+        celery.kill_pool_process(process)
+        hold.release(accept=False)
+        waves.wait_sent(ids, step=step)
+
+        step = "wave 2 (pool process killed after the 250)"
+        ids, hold = waves.start()
+        hold.wait_reached(timeout=120, step=step)
+        _, process = celery.on_port(hold.peer_port)
+        lock = _lock_row(ids[2])
+        hold.release(accept=True)
+        lock.wait_for_waiter(timeout=60, step=f"{step}: marking it sent")
+        celery.kill_pool_process(process)
+        lock.release()
+        duplicated.append(ids[2])
+        waves.wait_sent(ids, step=step)
+        # Both came back through the redelivered task message alone: no reconciler has run.
+        assert not DispatcherRun.objects.filter(kind="reconcile").exists()
+        assert dict(Reminder.objects.filter(pk__in=[waves.ids[2], ids[2]]).values_list("pk", "attempts")) == {
+            waves.ids[2]: 2,
+            ids[2]: 2,
+        }
+
+        step = "wave 3 (Redis restarted)"
+        ids, hold = waves.start()
+        hold.wait_reached(timeout=120, step=step)
+        restarted_at = timezone.now()
+        redis.restart()
+        hold.release(accept=True)
+        assert wait_until(
+            lambda: DispatcherRun.objects.filter(kind="dispatch", started_at__gt=restarted_at).exists(),
+            timeout=120,
+        ), f"{step}: no dispatcher run after the restart\n{celery.logs()}"
+        assert wait_until(
+            lambda: not Reminder.objects.filter(status="sending", claimed_at__lt=restarted_at).exists(),
+            timeout=60,
+        ), f"{step}: a send started before the restart never ended\n{celery.logs()}"
+        _reconcile_as_of(restarted_at)
+        waves.wait_sent(ids, step=step)
+
+        step = "wave 4 (whole worker killed before the 250)"
+        ids, hold = waves.start(hold_index=-1)
+        hold.wait_reached(timeout=120, step=step)
+        waves.wait_others_sent(ids, ids[-1], step=step)
+        worker, _ = celery.on_port(hold.peer_port)
+        killed_at = timezone.now()
+        celery.kill_worker(worker)
+        hold.release(accept=False)
+        celery.start_worker()
+        _wait_row_free(ids[-1], step=step)
+        assert _reconcile_as_of(killed_at) == 1
+        waves.wait_sent(ids, step=step)
+
+        step = "wave 5 (whole worker killed after the 250)"
+        ids, hold = waves.start(hold_index=-1)
+        hold.wait_reached(timeout=120, step=step)
+        waves.wait_others_sent(ids, ids[-1], step=step)
+        worker, _ = celery.on_port(hold.peer_port)
+        lock = _lock_row(ids[-1])
+        hold.release(accept=True)
+        lock.wait_for_waiter(timeout=60, step=f"{step}: marking it sent")
+        killed_at = timezone.now()
+        celery.kill_worker(worker)
+        lock.release()
+        duplicated.append(ids[-1])
+        _wait_row_free(ids[-1], step=step)
+        assert _reconcile_as_of(killed_at) == 1
+        waves.wait_sent(ids, step=step)
+
+        assert celery.kills == 4
+        total = len(waves.ids)
+        assert dict(Reminder.objects.values_list("status").annotate(n=Count("pk")).order_by()) == {
+            "sent": total
+        }
+        assert sorted(SentMail.objects.values_list("reminder_id", flat=True)) == sorted(waves.ids)
+        # Exactly one SMTP duplicate per kill after a 250, with the first copy's Message-ID.
+        assert dict(sink.received) == {message_id_for(pk): 1 + (pk in duplicated) for pk in waves.ids}
 
 
 def test_rolled_back_transaction_queues_nothing(tmp_path, redis):
@@ -105,8 +263,13 @@ def test_rolled_back_transaction_queues_nothing(tmp_path, redis):
             _plan_due(5, prefix="rolled")
             services.reminder_dispatch()
             raise RuntimeError("the change that made them due failed")
-        # Several dispatcher cycles pass; then a committed reminder proves the pipeline works.
-        wait_until(lambda: False, timeout=2)
+        rolled_back_at = timezone.now()
+        # A dispatcher run after the rollback finds nothing; then a committed reminder proves
+        # the pipeline works.
+        assert wait_until(
+            lambda: DispatcherRun.objects.filter(kind="dispatch", started_at__gt=rolled_back_at).exists(),
+            timeout=60,
+        ), celery.logs()
         (committed,) = _plan_due(1, prefix="committed")
         assert wait_until(lambda: _sent_count() == 1, timeout=30), celery.logs()
         assert Reminder.objects.count() == 1

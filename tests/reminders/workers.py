@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import email
 import os
@@ -14,6 +15,9 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
+import psycopg2
+import psycopg2.errors
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -36,29 +40,67 @@ def wait_port(port: int, seconds: float = 20) -> None:
     raise TimeoutError(f"nothing listens on port {port}")
 
 
+class Hold:
+    """One message the sink keeps unanswered (no reply to its DATA) until the test says so."""
+
+    def __init__(self, message_id: str) -> None:
+        self.message_id = message_id
+        self.reached = threading.Event()
+        self.released = threading.Event()
+        self.accept = False
+        self.peer_port: int | None = None
+
+    def wait_reached(self, *, timeout: float, step: str) -> None:
+        assert self.reached.wait(timeout), f"{step}: the SMTP sink never received {self.message_id}"
+
+    def release(self, *, accept: bool) -> None:
+        """Answer the held message: 250 (it counts as received) or 451 (it does not; its sender
+        is usually dead by then, so nobody reads the answer)."""
+        self.accept = accept
+        self.released.set()
+
+
 class SmtpSink:
-    """A local SMTP server counting messages by Message-ID; it can refuse the first N with 451
-    and take `delay` seconds per message (to keep a batch in flight while workers are killed)."""
+    """A local SMTP server counting the messages it accepted by Message-ID.
+
+    It can refuse the first N messages with 451, take `delay` seconds per message, or hold the
+    first arrival of a given message until the test releases it: that is where faults land.
+    Waiting never blocks its event loop, so other connections go on being served.
+    """
 
     def __init__(self, *, fail_first: int = 0, delay: float = 0.0) -> None:
         self.fail_first = fail_first
         self.delay = delay
         self.attempts = 0
         self.received: collections.Counter[str] = collections.Counter()
+        self.holds: dict[str, Hold] = {}
         self.lock = threading.Lock()
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
+    def hold(self, message_id: str) -> Hold:
+        with self.lock:
+            self.holds[message_id] = Hold(message_id)
+            return self.holds[message_id]
+
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        message_id = email.message_from_bytes(envelope.content)["Message-ID"]
         with self.lock:
             self.attempts += 1
             if self.attempts <= self.fail_first:
                 return "451 4.3.0 Temporary failure, try again later"
+            hold = self.holds.pop(message_id, None)
+        if hold is not None:
+            hold.peer_port = session.peer[1]
+            hold.reached.set()
+            while not hold.released.is_set():
+                await asyncio.sleep(0.01)
+            if not hold.accept:
+                return "451 4.3.0 Held and dropped by the test"
         if self.delay:
-            time.sleep(self.delay)
-        message = email.message_from_bytes(envelope.content)
+            await asyncio.sleep(self.delay)
         with self.lock:
-            self.received[message["Message-ID"]] += 1
+            self.received[message_id] += 1
         return "250 OK"
 
     def __enter__(self) -> SmtpSink:
@@ -66,6 +108,9 @@ class SmtpSink:
         return self
 
     def __exit__(self, *exc) -> None:
+        with self.lock:
+            for hold in self.holds.values():
+                hold.release(accept=False)
         self.controller.stop()
 
     @property
@@ -133,7 +178,7 @@ def database_url(settings_dict: dict) -> str:
 
 class Celery:
     """`celery -A forge worker` and `celery -A forge beat` as subprocesses on a given database,
-    Redis and SMTP server, with the reminder timings made short."""
+    Redis and SMTP server: the dispatcher and retries made quick, leases and time limits long."""
 
     def __init__(
         self, *, workdir: Path, database: str, redis_url: str, smtp_port: int, **timings: str
@@ -152,15 +197,16 @@ class Celery:
             "EMAIL_PORT": str(smtp_port),
             "FORGE_VAR_DIR": str(workdir / "var"),
             "FORGE_REMINDER_DISPATCH_SECONDS": "0.5",
-            "FORGE_REMINDER_RECONCILE_SECONDS": "1",
-            "FORGE_REMINDER_LEASE_SECONDS": "4",
-            "FORGE_REMINDER_SEND_TIME_LIMIT": "3",
+            # Long enough that nothing races: a test that needs the reconciler runs it itself.
+            "FORGE_REMINDER_RECONCILE_SECONDS": "3600",
+            "FORGE_REMINDER_LEASE_SECONDS": "600",
+            "FORGE_REMINDER_SEND_TIME_LIMIT": "60",
             "FORGE_REMINDER_RETRY_BACKOFF": "0.2",
             "FORGE_REMINDER_RETRY_BACKOFF_MAX": "1",
             "DJANGO_LOG_LEVEL": "WARNING",
             **timings,
         }
-        self.worker: subprocess.Popen | None = None
+        self.workers: list[subprocess.Popen] = []
         self.beat: subprocess.Popen | None = None
         self.kills = 0
 
@@ -174,9 +220,12 @@ class Celery:
             start_new_session=True,  # its own process group: a kill takes the pool children too
         )
 
-    def start_worker(self, concurrency: int = 2, loglevel: str = "WARNING") -> None:
-        self.worker = self._spawn(
+    def start_worker(self, concurrency: int = 2, loglevel: str = "WARNING", *extra: str) -> subprocess.Popen:
+        """Start one more worker (each with its own node name); returns its process."""
+        worker = self._spawn(
             "worker",
+            "--hostname",
+            f"worker{len(self.workers) + self.kills + 1}@%h",
             "--loglevel",
             loglevel,
             "--concurrency",
@@ -184,22 +233,54 @@ class Celery:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            *extra,
             log="worker.log",
         )
+        self.workers.append(worker)
+        return worker
 
     def start_beat(self) -> None:
         self.beat = self._spawn(
             "beat", "--loglevel", "WARNING", "-s", str(self.workdir / "beat-schedule"), log="beat.log"
         )
 
-    def kill_worker(self) -> None:
-        """SIGKILL the worker and its pool: no warm shutdown, no acknowledgements."""
-        os.killpg(self.worker.pid, signal.SIGKILL)
-        self.worker.wait(timeout=10)
+    def kill_worker(self, worker: subprocess.Popen | None = None) -> None:
+        """SIGKILL a worker (the last started by default) and its pool: no warm shutdown, no
+        acknowledgements."""
+        worker = worker or self.workers[-1]
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+        self.workers.remove(worker)
+        self.kills += 1
+
+    def _pool(self) -> list[tuple[subprocess.Popen, psutil.Process]]:
+        found = []
+        for worker in self.workers:
+            try:
+                found += [(worker, child) for child in psutil.Process(worker.pid).children(recursive=True)]
+            except psutil.NoSuchProcess:
+                continue
+        return found
+
+    def on_port(self, port: int) -> tuple[subprocess.Popen, psutil.Process]:
+        """The worker and the pool process of it whose TCP connection has local port `port`."""
+        for worker, child in self._pool():
+            try:
+                if any(conn.laddr and conn.laddr.port == port for conn in child.net_connections("tcp")):
+                    return worker, child
+            except psutil.NoSuchProcess:
+                continue
+        raise AssertionError(f"no pool process of any worker has a connection from port {port}")
+
+    def kill_pool_process(self, process: psutil.Process) -> None:
+        """SIGKILL one pool process: the worker's main process sees it lost and, because the
+        task rejects on worker lost, puts its message back in the queue."""
+        process.kill()
+        process.wait(timeout=10)
         self.kills += 1
 
     def stop(self) -> None:
-        for process in (self.worker, self.beat):
+        for process in [*self.workers, self.beat]:
             if process is not None and process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
@@ -218,6 +299,56 @@ class Celery:
             for name in ("worker.log", "beat.log")
             if (self.workdir / name).exists()
         )
+
+
+class RowLock:
+    """A row of the test database locked FOR UPDATE from a connection of its own: a worker
+    that wants to write the row waits, and the test can see it waiting."""
+
+    def __init__(self, url: str, table: str, pk: int) -> None:
+        self.url, self.table, self.pk = url, table, pk
+        self.conn = psycopg2.connect(url)
+        with self.conn.cursor() as cursor:
+            cursor.execute(f'SELECT id FROM "{table}" WHERE id = %s FOR UPDATE', [pk])  # noqa: S608
+            cursor.execute("SELECT pg_backend_pid()")
+            (self.backend,) = cursor.fetchone()
+
+    def waiters(self) -> int:
+        """How many other database sessions wait for a lock this one holds."""
+        probe = psycopg2.connect(self.url)
+        try:
+            with probe.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+                    [self.backend],
+                )
+                (count,) = cursor.fetchone()
+        finally:
+            probe.close()
+        return count
+
+    def wait_for_waiter(self, *, timeout: float, step: str) -> None:
+        assert wait_until(lambda: self.waiters() >= 1, timeout=timeout), (
+            f"{step}: nobody came to write row {self.pk} of {self.table}"
+        )
+
+    def release(self) -> None:
+        self.conn.rollback()
+        self.conn.close()
+
+
+def row_is_free(url: str, table: str, pk: int) -> bool:
+    """True when no session (a killed worker's included) holds a lock on the row."""
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(f'SELECT id FROM "{table}" WHERE id = %s FOR UPDATE NOWAIT', [pk])  # noqa: S608
+        return True
+    except psycopg2.errors.LockNotAvailable:
+        return False
+    finally:
+        conn.rollback()
+        conn.close()
 
 
 def wait_until(predicate, *, timeout: float, interval: float = 0.1) -> bool:
