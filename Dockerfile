@@ -5,10 +5,13 @@ FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 # psycopg2 is built from source against libpq.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends build-essential libpq-dev \
+    && apt-get install -y --no-install-recommends build-essential libpq-dev gettext \
     && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt /tmp/requirements.txt
 RUN python -m venv /opt/venv && /opt/venv/bin/pip install -r /tmp/requirements.txt
+# The interface translations, compiled here so the runtime image needs no gettext.
+COPY locale /build/locale
+RUN for po in /build/locale/*/LC_MESSAGES/django.po; do msgfmt --check -o "${po%.po}.mo" "$po"; done
 
 FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \
@@ -28,6 +31,7 @@ RUN apt-get update \
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY --chown=forge:forge . /app
+COPY --from=build --chown=forge:forge /build/locale /app/locale
 # Static files are baked into the image (var/static); uploads live on the /data/media volume.
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput \
     && mkdir -p /app/var/celery /app/var/mail /data/media \

@@ -40,6 +40,7 @@ install-dev: $(DEV_STAMP) ## create .venv with the runtime and dev requirements
 setup: $(RUN_STAMP) ## create var/, migrate, load the reference and demo data (idempotent)
 	mkdir -p $(VAR_DIR)/celery/broker $(VAR_DIR)/celery/processed $(VAR_DIR)/media $(VAR_DIR)/mail $(VAR_DIR)/static
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var
 	$(BIN)/python manage.py load_reference
 	$(BIN)/python manage.py load_demo
 

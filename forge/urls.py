@@ -22,6 +22,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("search/", search, name="search"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("calendar/", include("meetings.calendar_urls")),

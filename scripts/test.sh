@@ -72,6 +72,8 @@ step "ruff format --check"
 
 step "manage.py check"
 "$py" manage.py check
+step "manage.py compilemessages (the Korean catalogue; .mo files are not in git)"
+"$py" manage.py compilemessages --ignore=.venv --ignore=var
 step "manage.py makemigrations --check --dry-run"
 "$py" manage.py makemigrations --check --dry-run
 

@@ -1,0 +1,81 @@
+"""English and Korean: the Korean catalogue is complete and current, the switcher remembers
+the choice, and pages speak the chosen language (data stays as entered)."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+
+from meetings.choices import InvitationStatus
+from tests.factories import InvitationFactory, MeetingFactory
+
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ko" / "LC_MESSAGES" / "django.po"
+ENTRY = re.compile(
+    r"((?:#[^\n]*\n)*)msgid ((?:\"[^\n]*\"\n)+)(?:msgid_plural (?:\"[^\n]*\"\n)+)?((?:msgstr(?:\[\d\])? (?:\"[^\n]*\"\n)+)+)"
+)
+
+
+def _problems(po: Path) -> list[str]:
+    """Entries that are fuzzy or have an empty translation (the header excepted)."""
+    found = []
+    for comments, msgid, msgstrs in ENTRY.findall(po.read_text(encoding="utf-8")):
+        if msgid.strip() == '""':
+            continue
+        if "fuzzy" in comments:
+            found.append(f"fuzzy: {msgid.strip()}")
+        if any(block.strip().endswith(' ""') for block in re.split(r"(?=msgstr)", msgstrs) if block):
+            found.append(f"untranslated: {msgid.strip()}")
+    return found
+
+
+def test_korean_catalogue_has_no_untranslated_or_fuzzy_message():
+    assert _problems(CATALOGUE) == []
+
+
+def test_korean_catalogue_covers_every_message_in_the_code(tmp_path):
+    """makemessages over the current code, merged into a copy: nothing new may appear."""
+    copy = tmp_path / "ko" / "LC_MESSAGES" / "django.po"
+    copy.parent.mkdir(parents=True)
+    shutil.copy(CATALOGUE, copy)
+    with override_settings(LOCALE_PATHS=[tmp_path]):
+        call_command(
+            "makemessages",
+            locale=["ko"],
+            no_location=True,
+            no_obsolete=True,
+            ignore_patterns=[".venv", "var", "tests", "bench", "examples", "locale"],
+            verbosity=0,
+        )
+    assert _problems(copy) == []
+
+
+@pytest.mark.django_db
+def test_language_switcher_remembers_korean(korea, korea_client):
+    response = korea_client.post("/i18n/setlang/", {"language": "ko", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "ko"
+    assert response.cookies["django_language"]["max-age"] == 365 * 24 * 3600
+    page = korea_client.get("/").content.decode()
+    assert '<html lang="ko">' in page
+    assert "Republic of Korea: 할 일" in page and "답변을 기다리는 초청" in page
+
+
+@pytest.mark.django_db
+def test_invitation_page_speaks_korean_and_keeps_titles_as_entered(korea, korea_client):
+    invitation = InvitationFactory(
+        member=korea, meeting=MeetingFactory(title="SOM 5 (Seoul)"), status=InvitationStatus.PENDING
+    )
+    korea_client.cookies["django_language"] = "ko"
+    page = korea_client.get(f"/meetings/invitations/{invitation.pk}/").content.decode()
+    assert "Republic of Korea: SOM 5 (Seoul) 초청" in page
+    assert "답변 보내기" in page and "등록된 대표" in page
+
+
+@pytest.mark.django_db
+def test_english_stays_the_default(korea, korea_client):
+    page = korea_client.get("/", HTTP_ACCEPT_LANGUAGE="").content.decode()
+    assert '<html lang="en-gb">' in page and "Invitations awaiting your answer" in page
