@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("members.api.urls")),
     path("", include("meetings.api.urls")),
     path("", include("projects.api.urls")),
+    path("", include("markets.api.urls")),
     path("", include("core.webhooks.api.urls")),
     path("", include("core.sync.api.urls")),
 ]
@@ -27,6 +28,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("calendar/", include("meetings.calendar_urls")),
     path("projects/", include("projects.urls")),
+    path("markets/", include("markets.urls")),
     path("reminders/", include("core.reminders.urls")),
     path("webhooks/", include("core.webhooks.urls")),
     path("admin/", admin.site.urls),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "meetings",
     "projects",
     "decisions",
+    "markets",
 ]
 
 MIDDLEWARE = [
@@ -295,7 +296,7 @@ FORGE_WEBHOOK_LOG_DAYS = env.int("FORGE_WEBHOOK_LOG_DAYS", default=30)
 # Turns a partner token into the actor whose view of the data its webhooks follow.
 FORGE_TOKEN_ACTOR_RESOLVER = "members.permissions.actor_for_token"  # noqa: S105 - a dotted path, not a secret
 # Reference and demo data loaders, in dependency order (each app adds its own).
-FORGE_REFERENCE_LOADERS = ["members.reference.load", "projects.reference.load"]
+FORGE_REFERENCE_LOADERS = ["members.reference.load", "projects.reference.load", "markets.reference.load"]
 FORGE_DEMO_LOADERS = ["members.demo.load", "meetings.demo.load", "projects.demo.load"]
 # Each app's part of the search box (core.search): one function per app, in layer order.
 FORGE_SEARCH_PROVIDERS = ["members.search.search", "meetings.search.search", "projects.search.search"]

@@ -1,0 +1,133 @@
+"""API shapes of products, price observations and production figures. Products and minerals
+are named by slug; a price travels with its currency and unit, and the quoted price is parsed
+by markets.pricing (the parser of the web form and the CSV import), in the service."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from markets.models import PriceObservation, Product, ProductionFigure
+from projects.models import Mineral
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^\d{1,14}(\.\d{1,4})?$",
+        "example": "10250.5000",
+        "description": "Decimal, at most four decimals (a JSON number is accepted on input).",
+    }
+)
+class QuotedDecimalField(serializers.Field):
+    """Passed through as given: the service parses it and names the field when it is bad."""
+
+    def __init__(self, *, places: int = 4, **kwargs):
+        self.places = places
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int | float):
+            raise serializers.ValidationError('Give a number as a string, e.g. "10250.50".')
+        return data
+
+    def to_representation(self, value):
+        return f"{value:.{self.places}f}"
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    mineral = serializers.SlugRelatedField(slug_field="slug", queryset=Mineral.objects.all())
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "mineral",
+            "specification",
+            "unit",
+            "currency",
+            "price_basis",
+            "is_example",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class ObservationSerializer(serializers.ModelSerializer):
+    product = serializers.SlugRelatedField(slug_field="slug", queryset=Product.objects.all())
+    price = QuotedDecimalField(help_text="The price as quoted, per `unit`, in `currency`.")
+    currency = serializers.CharField(max_length=10, help_text="ISO 4217 code of the quoted price.")
+    exchange_rate = QuotedDecimalField(
+        places=10,
+        required=False,
+        allow_null=True,
+        help_text="For a price in another currency than the product's: units of the product's "
+        "currency per unit of `currency`; needs `exchange_rate_on` and `exchange_rate_source`.",
+    )
+    unit_factor = serializers.DecimalField(max_digits=24, decimal_places=12, read_only=True)
+    price_in_basis = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=4,
+        read_only=True,
+        help_text="The price in the product's currency and unit.",
+    )
+
+    class Meta:
+        model = PriceObservation
+        fields = [
+            "id",
+            "product",
+            "observed_on",
+            "price",
+            "currency",
+            "unit",
+            "exchange_rate",
+            "exchange_rate_on",
+            "exchange_rate_source",
+            "unit_factor",
+            "price_in_basis",
+            "source_name",
+            "source_url",
+            "note",
+            "is_example",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "unit_factor", "price_in_basis", "created_at", "updated_at"]
+        # Uniqueness is the service's to check (with a message naming the field).
+        validators = []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.exchange_rate is None:
+            data["exchange_rate"] = None
+        return data
+
+
+class ProductionFigureSerializer(serializers.ModelSerializer):
+    mineral = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ProductionFigure
+        fields = [
+            "id",
+            "mineral",
+            "commodity",
+            "stage",
+            "country",
+            "country_label",
+            "year",
+            "quantity",
+            "unit",
+            "world_total",
+            "confidence",
+            "edition",
+            "source_url",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,36 @@
+"""One FilterSet per listed model, shared by the web lists and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import TrackedFilterSet
+from markets.models import PriceObservation, Product, ProductionFigure
+
+
+class ProductFilter(TrackedFilterSet):
+    mineral = django_filters.CharFilter(field_name="mineral__slug", label=_("Mineral (slug)"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
+
+    class Meta:
+        model = Product
+        fields = ["mineral", "currency", "unit", "is_example"]
+
+
+class ObservationFilter(TrackedFilterSet):
+    product = django_filters.CharFilter(field_name="product__slug", label=_("Product (slug)"))
+    observed_from = django_filters.DateFilter(
+        field_name="observed_on", lookup_expr="gte", label=_("From (date)")
+    )
+    observed_to = django_filters.DateFilter(field_name="observed_on", lookup_expr="lte", label=_("To (date)"))
+
+    class Meta:
+        model = PriceObservation
+        fields = ["product", "currency", "source_name"]
+
+
+class ProductionFigureFilter(TrackedFilterSet):
+    mineral = django_filters.CharFilter(field_name="mineral__slug", label=_("Mineral (slug)"))
+
+    class Meta:
+        model = ProductionFigure
+        fields = ["mineral", "stage", "country", "year", "edition"]
