@@ -100,11 +100,6 @@ class ObservationSerializer(serializers.ModelSerializer):
         # Uniqueness is the service's to check (with a message naming the field).
         validators = []
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if instance.exchange_rate is None:
-            data["exchange_rate"] = None
-        return data
 
 
 class ProductionFigureSerializer(serializers.ModelSerializer):

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from markets.api import views
@@ -6,6 +7,9 @@ router = SimpleRouter()
 router.register("products", views.ProductViewSet, basename="product")
 router.register("price-observations", views.ObservationViewSet, basename="price-observation")
 router.register("production-figures", views.ProductionFigureViewSet, basename="production-figure")
-router.register("concentration", views.ConcentrationViewSet, basename="concentration")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("concentration/", views.ConcentrationListView.as_view(), name="concentration-list"),
+    path("concentration/<slug:slug>/", views.ConcentrationDetailView.as_view(), name="concentration-detail"),
+]

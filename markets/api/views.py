@@ -1,8 +1,11 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from core.api.views import ForgeGenericViewSet, ModelViewSet, ReadOnlyViewSet
+from core.actors import Actor, actor_for_request
+from core.api.views import ModelViewSet, ReadOnlyViewSet
+from core.choices import Channel
 from core.errors import NotFound
 from markets import concentration, selectors, services
 from markets.api.serializers import ObservationSerializer, ProductionFigureSerializer, ProductSerializer
@@ -110,23 +113,34 @@ class ConcentrationSerializer(drf_serializers.Serializer):
     projects_outside_leader = drf_serializers.IntegerField()
 
 
-class ConcentrationViewSet(ForgeGenericViewSet):
-    """Supply concentration per mineral: shares, leading producer and HHI, with the number of
-    the forum's active projects (that the caller may see) outside the leading producer."""
+class ConcentrationPageSerializer(drf_serializers.Serializer):
+    next = drf_serializers.URLField(allow_null=True, help_text="Always null: every mineral fits on one page.")
+    results = ConcentrationSerializer(many=True)
 
-    serializer_class = ConcentrationSerializer
-    lookup_field = "slug"
-    lookup_value_regex = "[a-z0-9-]+"
-    pagination_class = None
 
-    @extend_schema(responses=ConcentrationSerializer(many=True))
-    def list(self, request):
-        items = concentration.concentration_for(actor=self.actor)
-        return Response(ConcentrationSerializer(items, many=True).data)
+def _actor(request):
+    return actor_for_request(request, Channel.API) or Actor(channel=Channel.API, label="schema")
 
-    def retrieve(self, request, slug: str):
-        mineral = project_selectors.mineral_get(actor=self.actor, slug=slug)
-        items = concentration.concentration_for(actor=self.actor, mineral=mineral)
+
+class ConcentrationListView(APIView):
+    """Supply concentration of every mineral with production figures: shares, leading producer
+    and HHI, with the number of the forum's active projects (that the caller may see) outside
+    the leading producer. Computed from production-figures (which are on the change feed)."""
+
+    @extend_schema(responses=ConcentrationPageSerializer)
+    def get(self, request):
+        items = concentration.concentration_for(actor=_actor(request))
+        return Response({"next": None, "results": ConcentrationSerializer(items, many=True).data})
+
+
+class ConcentrationDetailView(APIView):
+    """Supply concentration of one mineral (by slug)."""
+
+    @extend_schema(responses=ConcentrationSerializer)
+    def get(self, request, slug: str):
+        actor = _actor(request)
+        mineral = project_selectors.mineral_get(actor=actor, slug=slug)
+        items = concentration.concentration_for(actor=actor, mineral=mineral)
         if not items:
             raise NotFound("No production figures for this mineral.")
         return Response(ConcentrationSerializer(items[0]).data)

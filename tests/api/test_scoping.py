@@ -67,8 +67,17 @@ HIDDEN = {
     "project-updates": lambda japan: ProjectUpdateFactory(project=_restricted_project(japan)),
 }
 # Open to every delegation by design: the member list, the chair rotation, the minerals lists,
-# and delegations' contact lists (their *writes* are checked below).
-OPEN = {"members", "chair-terms", "minerals", "delegates"}
+# and delegations' contact lists (their *writes* are checked below); the market picture
+# (products, observed prices, world production) is shared by every reader.
+OPEN = {
+    "members",
+    "chair-terms",
+    "minerals",
+    "delegates",
+    "products",
+    "price-observations",
+    "production-figures",
+}
 
 
 def test_scoping_every_synced_resource_is_classified():
