@@ -101,7 +101,6 @@ class ObservationSerializer(serializers.ModelSerializer):
         validators = []
 
 
-
 class ProductionFigureSerializer(serializers.ModelSerializer):
     mineral = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
