@@ -9,6 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+from decisions.choices import DecisionStatus
+from decisions.models import Decision
+from decisions.permissions import decision_visible_q
 from markets.choices import Unit
 from markets.models import PriceObservation, Product
 
@@ -95,3 +98,37 @@ class CalculatorForm(forms.Form):
     def __init__(self, *args, products=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = products if products is not None else Product.objects.all()
+
+
+class ChartWindowForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def window(self) -> dict:
+        """The chosen days (bad input is ignored: the default window applies)."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value is not None}
+
+
+class ReferencePriceForm(forms.Form):
+    amount = forms.CharField(
+        label=_("Reference price"),
+        widget=DecimalText(),
+        help_text=_("In the product's currency, per its unit."),
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: until a new reference price replaces it."),
+    )
+    adopted_by = forms.ModelChoiceField(label=_("Adopted by"), queryset=Decision.objects.none())
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["adopted_by"].queryset = Decision.objects.filter(
+            decision_visible_q(actor), status=DecisionStatus.ADOPTED
+        ).order_by("-adopted_at")

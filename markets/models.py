@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TrackedModel
+from decisions.models import Decision
 from markets.choices import Confidence, ProductionStage, Unit
 from projects.codes import validate_country, validate_currency
 from projects.models import Mineral
@@ -81,6 +82,9 @@ class PriceObservation(TrackedModel):
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     is_example = models.BooleanField(default=False)
+    # Bumped whenever the price or date changes: an alert is planned once per revision in
+    # which the observation crosses a follower's line (markets.alerts).
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["product_id", "-observed_on", "-id"]
@@ -110,6 +114,16 @@ class PriceObservation(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.product}: {self.currency} {self.price}/{self.unit} on {self.observed_on.isoformat()}"
+
+    @property
+    def tariff(self):
+        """The tariff per unit under the rule in force on its date, against the reference price
+        annotated by markets.selectors.observation_list; None without a reference."""
+        from markets.tariff import observation_tariff
+
+        return observation_tariff(
+            price=self.price_in_basis, reference=getattr(self, "reference_amount", None), day=self.observed_on
+        )
 
     def clean(self) -> None:
         if self.exchange_rate is not None and self.product_id and self.currency == self.product.currency:
@@ -187,3 +201,54 @@ class ProductionFigure(TrackedModel):
     @property
     def is_group_figure(self) -> bool:
         return self.commodity != self.mineral.name
+
+
+class ReferencePrice(TrackedModel):
+    """The minimum (reference) price of a product that the forum adopted, in the product's
+    currency per its unit, valid from a date until the day before the next one starts (or
+    until `valid_until`). A product's periods never overlap: the service checks it on every
+    database and names the clash; on PostgreSQL an exclusion constraint has the last word
+    (migration 0002, as for chair terms)."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="reference_prices")
+    amount = models.DecimalField(_("reference price"), **PRICE_DIGITS, validators=[MinValueValidator(0)])
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: until a new reference price replaces it."),
+    )
+    adopted_by = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("adopted by"),
+        help_text=_("The forum's decision that adopted this reference price."),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    is_example = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["product_id", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="reference_price_positive",
+                violation_error_message=_("The reference price must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="reference_period_ends_after_start",
+                violation_error_message=_("A period cannot end before it starts."),
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "valid_from"], name="reference_product_from_idx")]
+
+    def __str__(self) -> str:
+        end = self.valid_until.isoformat() if self.valid_until else _("until replaced")
+        return f"{self.currency} {self.amount} from {self.valid_from.isoformat()} to {end}"
+
+    def covers(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)

@@ -7,11 +7,15 @@ projects beside the concentration figures). Lists run a fixed number of queries.
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+import datetime
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from core.actors import Actor
 from core.errors import NotFound
-from markets.models import PriceObservation, Product, ProductFollow, ProductionFigure
+from decisions.permissions import decision_visible_q
+from markets.models import PriceObservation, Product, ProductFollow, ProductionFigure, ReferencePrice
 
 
 def _latest(field: str) -> Subquery:
@@ -41,8 +45,39 @@ def product_get(*, actor: Actor, slug: str) -> Product:
     return product
 
 
+def reference_price_list(*, actor: Actor) -> QuerySet[ReferencePrice]:
+    """Reference prices whose adopting decision the actor may see."""
+    return ReferencePrice.objects.filter(decision_visible_q(actor, prefix="adopted_by__")).select_related(
+        "product", "adopted_by"
+    )
+
+
+def reference_price_get(*, actor: Actor, pk) -> ReferencePrice:
+    found = reference_price_list(actor=actor).filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise NotFound("No such reference price.")
+    return found
+
+
+def reference_in_force(actor: Actor, product=None, day=None) -> QuerySet:
+    """The visible reference price of `product` in force on `day` (one row at most: periods
+    never overlap); by default those of the outer query's observation, as a subquery."""
+    product = OuterRef("product_id") if product is None else product
+    day = OuterRef("observed_on") if day is None else day
+    return (
+        ReferencePrice.objects.filter(decision_visible_q(actor, prefix="adopted_by__"))
+        .filter(product=product, valid_from__lte=day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .order_by("-valid_from")
+    )
+
+
 def observation_list(*, actor: Actor) -> QuerySet[PriceObservation]:
-    return PriceObservation.objects.select_related("product")
+    """Observations with the reference price in force on their date (`reference_amount`, None
+    where there is none the actor may see), from which `tariff` is computed."""
+    return PriceObservation.objects.select_related("product").annotate(
+        reference_amount=Subquery(reference_in_force(actor).values("amount")[:1])
+    )
 
 
 def observation_get(*, actor: Actor, pk) -> PriceObservation:
@@ -60,3 +95,31 @@ def follow_for(*, actor: Actor, product: Product) -> ProductFollow | None:
 
 def production_figure_list(*, actor: Actor) -> QuerySet[ProductionFigure]:
     return ProductionFigure.objects.select_related("mineral")
+
+
+def chart_window(*, actor: Actor, product: Product, start=None, end=None) -> tuple:
+    """The days a product's chart shows: the given ones, else the year up to its latest price."""
+    if end is None:
+        end = product.latest_on if getattr(product, "latest_on", None) else timezone.localdate()
+    if start is None:
+        start = end - datetime.timedelta(days=365)
+    return start, end
+
+
+def price_series(
+    *, actor: Actor, product: Product, start, end
+) -> tuple[list[PriceObservation], list[ReferencePrice]]:
+    """A product's observations between two days, oldest first, each with its reference price
+    (and so its tariff), and the visible reference periods that touch those days: two queries."""
+    observations = list(
+        observation_list(actor=actor)
+        .filter(product=product, observed_on__gte=start, observed_on__lte=end)
+        .order_by("observed_on", "id")
+    )
+    periods = list(
+        reference_price_list(actor=actor)
+        .filter(product=product, valid_from__lte=end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+        .order_by("valid_from")
+    )
+    return observations, periods

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core.actors import Actor
 from core.errors import Forbidden
 from core.tracking import tracked_create, tracked_delete, tracked_update
-from markets import permissions
+from markets import permissions, reminders
 from markets.models import PriceObservation, Product, ProductFollow, ProductionFigure
 from markets.pricing import Quote, quote_for
 
@@ -49,7 +49,7 @@ def _only(fields: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
     return fields
 
 
-def _require_manage(actor: Actor) -> None:
+def require_manage(actor: Actor) -> None:
     if not permissions.can_manage_markets(actor):
         raise Forbidden(_("Only the secretariat keeps products and reference prices."))
 
@@ -64,7 +64,7 @@ def require_record(actor: Actor) -> None:
 
 @transaction.atomic
 def product_create(*, actor: Actor, **fields: Any) -> Product:
-    _require_manage(actor)
+    require_manage(actor)
     return tracked_create(Product(**_only(fields, PRODUCT_FIELDS)), actor=actor)
 
 
@@ -72,7 +72,7 @@ def product_create(*, actor: Actor, **fields: Any) -> Product:
 def product_update(*, actor: Actor, product: Product, **fields: Any) -> Product:
     """Edit a product. Its unit and currency are fixed once it has prices: every stored price
     and reference price is expressed in them."""
-    _require_manage(actor)
+    require_manage(actor)
     fields = _only(fields, PRODUCT_FIELDS)
     for name in ("unit", "currency"):
         if name in fields and fields[name] != getattr(product, name) and product.observations.exists():
@@ -127,6 +127,7 @@ def observation_create(*, actor: Actor, product: Product, **fields: Any) -> Pric
     _check_unique(product, fields["observed_on"], fields.get("source_name", ""), None)
     other = {name: value for name, value in fields.items() if name not in QUOTE_FIELDS}
     observation = tracked_create(PriceObservation(product=product, **other, **quote.fields()), actor=actor)
+    reminders.alerts_plan(observation=observation, before=None)
     return observation
 
 
@@ -145,7 +146,13 @@ def observation_update(*, actor: Actor, observation: PriceObservation, **fields:
     _check_unique(
         observation.product, observed_on, changes.get("source_name", observation.source_name), observation.pk
     )
-    return tracked_update(observation, actor=actor, fields=changes)
+    before = reminders.position_of(observation)
+    moved = changes.get("price_in_basis", observation.price_in_basis) != observation.price_in_basis
+    if moved or observed_on != observation.observed_on:
+        changes["revision"] = observation.revision + 1
+    saved = tracked_update(observation, actor=actor, fields=changes)
+    reminders.alerts_plan(observation=saved, before=before)
+    return saved
 
 
 @transaction.atomic
@@ -183,11 +190,11 @@ def follow_remove(*, actor: Actor, product: Product) -> int:
 
 @transaction.atomic
 def production_figure_create(*, actor: Actor, **fields: Any) -> ProductionFigure:
-    _require_manage(actor)
+    require_manage(actor)
     return tracked_create(ProductionFigure(**_only(fields, FIGURE_FIELDS)), actor=actor)
 
 
 @transaction.atomic
 def production_figure_update(*, actor: Actor, figure: ProductionFigure, **fields: Any) -> ProductionFigure:
-    _require_manage(actor)
+    require_manage(actor)
     return tracked_update(figure, actor=actor, fields=_only(fields, FIGURE_FIELDS))

@@ -134,3 +134,12 @@ def tariff_for(
         amount=amount,
         working=working,
     )
+
+
+def observation_tariff(
+    *, price: Decimal | None, reference: Decimal | None, day: datetime.date, quantity: Decimal = Decimal("1")
+) -> Tariff | None:
+    """The tariff for an observed price on `day`, or None when no reference price applies."""
+    if reference is None or price is None or price <= 0:
+        return None
+    return tariff_for(reference=reference, price=price, quantity=quantity, rule=rule_on(day))

@@ -10,12 +10,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.actors import web_actor
 from core.forms import call_service
-from core.paging import paginate
 from core.selectors import audit_history
+from markets import charts, imports, permissions, references, selectors, services, tariff
 from markets import concentration as concentration_module
-from markets import imports, permissions, selectors, services
 from markets.filters import ProductFilter
-from markets.forms import FollowForm, ImportForm, ObservationForm, ProductForm
+from markets.forms import (
+    CalculatorForm,
+    ChartWindowForm,
+    FollowForm,
+    ImportForm,
+    ObservationForm,
+    ProductForm,
+    ReferencePriceForm,
+)
 
 
 def index(request):
@@ -37,22 +44,43 @@ def index(request):
 def product_detail(request, slug: str):
     actor = web_actor(request)
     product = selectors.product_get(actor=actor, slug=slug)
-    observations = (
-        selectors.observation_list(actor=actor).filter(product=product).order_by("-observed_on", "-id")
-    )
+    window = ChartWindowForm(request.GET or None)
+    start, end = selectors.chart_window(actor=actor, product=product, **window.window())
+    observations, periods = selectors.price_series(actor=actor, product=product, start=start, end=end)
     follow = selectors.follow_for(actor=actor, product=product)
     return render(
         request,
         "markets/product_detail.html",
         {
             "product": product,
-            "page": paginate(request, observations, per_page=100),
+            "window": window,
+            "start": start,
+            "end": end,
+            "observations": observations,
+            "periods": periods,
+            "chart": product_chart(product, observations, periods),
             "follow": follow,
             "follow_form": FollowForm(initial={"margin_percent": follow.margin_percent if follow else 0}),
             "can_manage": permissions.can_manage_markets(actor),
             "can_record": permissions.can_record_prices(actor),
             "can_follow": permissions.can_follow(actor),
         },
+    )
+
+
+def product_chart(product, observations, periods) -> str:
+    points = [
+        charts.PricePoint(
+            o.observed_on, o.price_in_basis, o.reference_amount, o.tariff.rate_percent if o.tariff else None
+        )
+        for o in observations
+    ]
+    bands = [charts.Period(p.valid_from, p.valid_until, p.amount) for p in periods]
+    title = _("%(product)s: observed prices against the reference band, and the tariff") % {
+        "product": product.name
+    }
+    return charts.price_chart(
+        title=title, quote=product.quote, points=points, periods=bands, cap=tariff.RULES[-1].cap
     )
 
 
@@ -208,3 +236,44 @@ def concentration(request):
         "markets/concentration.html",
         {"minerals": concentration_module.concentration_for(actor=actor)},
     )
+
+
+def calculator(request):
+    """Product, quantity and price in; the tariff out, with the working shown."""
+    actor = web_actor(request)
+    form = CalculatorForm(request.GET or None, products=selectors.product_list(actor=actor))
+    result = reference = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        reference = selectors.reference_in_force(actor, product=data["product"], day=data["on"]).first()
+        if reference is None:
+            form.add_error("on", _("No reference price of this product is in force on this day."))
+        else:
+            result = tariff.tariff_for(
+                reference=reference.amount,
+                price=data["price"],
+                quantity=data["quantity"],
+                rule=tariff.rule_on(data["on"]),
+            )
+    return render(
+        request, "markets/calculator.html", {"form": form, "result": result, "reference": reference}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reference_create(request, slug: str):
+    actor = web_actor(request)
+    product = selectors.product_get(actor=actor, slug=slug)
+    _require(permissions.can_manage_markets(actor), _("Only the secretariat records reference prices."))
+    form = ReferencePriceForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(
+            form, lambda: references.reference_price_create(actor=actor, product=product, **form.cleaned_data)
+        )
+        if saved:
+            messages.success(
+                request, _("Recorded the reference price from %(day)s.") % {"day": saved.valid_from}
+            )
+            return redirect(product)
+    title = _("Record a reference price of %(name)s") % {"name": product.name}
+    return _form_page(request, form, title=title, product=product)

@@ -263,7 +263,12 @@ LOGGING = {
 }
 FORGE_ACTOR_RESOLVER = "members.permissions.actor_for_request"
 # Reminders (core.reminders). Modules defining kinds of reminder and periodic planners.
-FORGE_REMINDER_MODULES = ["members.reminders", "meetings.reminders", "projects.reminders"]
+FORGE_REMINDER_MODULES = [
+    "members.reminders",
+    "meetings.reminders",
+    "projects.reminders",
+    "markets.reminders",
+]
 # Where links in emails point.
 FORGE_SITE_URL = env.str("FORGE_SITE_URL", default="http://127.0.0.1:8000")
 # The secretariat's own time zone: its reminders (chair handover) arrive at 09:00 there.
@@ -297,6 +302,11 @@ FORGE_WEBHOOK_LOG_DAYS = env.int("FORGE_WEBHOOK_LOG_DAYS", default=30)
 FORGE_TOKEN_ACTOR_RESOLVER = "members.permissions.actor_for_token"  # noqa: S105 - a dotted path, not a secret
 # Reference and demo data loaders, in dependency order (each app adds its own).
 FORGE_REFERENCE_LOADERS = ["members.reference.load", "projects.reference.load", "markets.reference.load"]
-FORGE_DEMO_LOADERS = ["members.demo.load", "meetings.demo.load", "projects.demo.load"]
+FORGE_DEMO_LOADERS = [
+    "members.demo.load",
+    "meetings.demo.load",
+    "projects.demo.load",
+    "markets.demo.load",
+]
 # Each app's part of the search box (core.search): one function per app, in layer order.
 FORGE_SEARCH_PROVIDERS = ["members.search.search", "meetings.search.search", "projects.search.search"]

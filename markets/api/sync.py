@@ -4,7 +4,7 @@ queryset and serializer of its list, so a feed object is what a full sync gives.
 from core.sync.registry import register
 from markets import selectors
 from markets.api import serializers
-from markets.models import PriceObservation, Product, ProductionFigure
+from markets.models import PriceObservation, Product, ProductionFigure, ReferencePrice
 
 register(
     resource="products",
@@ -23,4 +23,11 @@ register(
     model=ProductionFigure,
     serializer_class=serializers.ProductionFigureSerializer,
     queryset=lambda actor: selectors.production_figure_list(actor=actor),
+)
+register(
+    resource="reference-prices",
+    model=ReferencePrice,
+    serializer_class=serializers.ReferencePriceSerializer,
+    queryset=lambda actor: selectors.reference_price_list(actor=actor),
+    follows="adopted_by",
 )

@@ -6,6 +6,7 @@ from markets.api import views
 router = SimpleRouter()
 router.register("products", views.ProductViewSet, basename="product")
 router.register("price-observations", views.ObservationViewSet, basename="price-observation")
+router.register("reference-prices", views.ReferencePriceViewSet, basename="reference-price")
 router.register("production-figures", views.ProductionFigureViewSet, basename="production-figure")
 
 urlpatterns = [

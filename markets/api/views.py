@@ -7,9 +7,14 @@ from core.actors import Actor, actor_for_request
 from core.api.views import ModelViewSet, ReadOnlyViewSet
 from core.choices import Channel
 from core.errors import NotFound
-from markets import concentration, selectors, services
-from markets.api.serializers import ObservationSerializer, ProductionFigureSerializer, ProductSerializer
-from markets.filters import ObservationFilter, ProductFilter, ProductionFigureFilter
+from markets import concentration, references, selectors, services
+from markets.api.serializers import (
+    ObservationSerializer,
+    ProductionFigureSerializer,
+    ProductSerializer,
+    ReferencePriceSerializer,
+)
+from markets.filters import ObservationFilter, ProductFilter, ProductionFigureFilter, ReferencePriceFilter
 from projects import selectors as project_selectors
 
 
@@ -62,6 +67,34 @@ class ObservationViewSet(ModelViewSet):
 
     def perform_destroy(self, instance):
         services.observation_delete(actor=self.actor, observation=instance)
+
+
+class ReferencePriceViewSet(ModelViewSet):
+    """Reference (minimum) prices per product, each adopted by a decision, valid from a date
+    until replaced. Periods of one product never overlap: an overlap is 400 naming the clash;
+    a new open-ended price closes the one it replaces. Shown to those who may see the decision."""
+
+    serializer_class = ReferencePriceSerializer
+    filterset_class = ReferencePriceFilter
+
+    def get_queryset(self):
+        return selectors.reference_price_list(actor=self.actor)
+
+    def get_object(self):
+        return selectors.reference_price_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        return references.reference_price_create(actor=self.actor, product=data.pop("product"), **data)
+
+    def perform_update(self, serializer, instance):
+        data = dict(serializer.validated_data)
+        if data.pop("product", instance.product) != instance.product:
+            raise drf_serializers.ValidationError({"product": ["This cannot change after creation."]})
+        return references.reference_price_update(actor=self.actor, reference=instance, **data)
+
+    def perform_destroy(self, instance):
+        references.reference_price_delete(actor=self.actor, reference=instance)
 
 
 class ProductionFigureViewSet(ReadOnlyViewSet):
