@@ -112,7 +112,7 @@ def ensure_dataset() -> None:
     call_command("load_reference", verbosity=0)
     from core.actors import Actor
     from decisions.models import Decision
-    from tests.markets.conftest import adopt
+    from tests.factories import adopt
 
     actor = Actor.system()
     decision = Decision.objects.filter(title="Bench reference prices").first() or adopt(

@@ -2,7 +2,7 @@
 
 Everything here is invented and labelled: product names end in "(example)", every price and
 reference price is flagged is_example, and the adopting decision is an example too. Dates are
-relative to the day of loading (the last 120 days), so a fresh demo always shows a recent
+relative to the day of loading (the last 60 days), so a fresh demo always shows a recent
 series. The production figures are the real, sourced ones (markets.reference). Idempotent: a
 product that exists is left as it is.
 """
@@ -24,7 +24,7 @@ from markets.models import Product
 from meetings.models import Meeting
 from projects.models import Mineral
 
-DAYS = 120
+DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ EXAMPLES = (
         "t",
         "CIF China, Japan and Korea",
         Decimal("10500"),
-        ((DAYS, Decimal("11000")), (45, Decimal("11500"))),
+        ((DAYS, Decimal("11000")), (25, Decimal("11500"))),
     ),
     Example(
         "cobalt-hydroxide-example",

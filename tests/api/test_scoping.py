@@ -7,10 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.actors import Actor
 from core.choices import Confidentiality
 from core.sync import registry
 from core.sync import services as sync_services
 from core.tracking import touch
+from markets.references import reference_price_create
 from meetings.models import ActionItem, AgendaItem, Document, Outcome, Registration
 from members.choices import TokenScope
 from tests.factories import (
@@ -21,7 +23,9 @@ from tests.factories import (
     MeetingFactory,
     MilestoneFactory,
     ParticipantFactory,
+    ProductFactory,
     ProjectUpdateFactory,
+    adopt,
 )
 
 
@@ -39,6 +43,19 @@ def _restricted_project(japan):
 
 def _japan_invitation(japan):
     return InvitationFactory(meeting=MeetingFactory(), member=japan)
+
+
+def _restricted_reference_price(japan):
+    """A reference price adopted by a decision restricted to Japan."""
+    actor = Actor.system()
+    decision = adopt(actor, confidentiality=Confidentiality.RESTRICTED, restricted_to=[japan])
+    return reference_price_create(
+        actor=actor,
+        product=ProductFactory(),
+        amount="1",
+        valid_from=datetime.date(2026, 1, 1),
+        adopted_by=decision,
+    )
 
 
 # resource -> builder of an object the Korean delegation may not see (given japan).
@@ -65,6 +82,7 @@ HIDDEN = {
     "milestones": lambda japan: MilestoneFactory(project=_restricted_project(japan)),
     "funding-commitments": lambda japan: FundingCommitmentFactory(project=_restricted_project(japan)),
     "project-updates": lambda japan: ProjectUpdateFactory(project=_restricted_project(japan)),
+    "reference-prices": _restricted_reference_price,
 }
 # Open to every delegation by design: the member list, the chair rotation, the minerals lists,
 # and delegations' contact lists (their *writes* are checked below); the market picture

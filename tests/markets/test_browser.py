@@ -11,8 +11,7 @@ from markets import references
 from markets.models import ProductFollow
 from members.choices import Role
 from members.permissions import actor_for_user
-from tests.factories import ProductFactory, user_with_role
-from tests.markets.conftest import adopt
+from tests.factories import ProductFactory, adopt, user_with_role
 
 CSV = (
     "product,observed_on,price,currency,unit,source_name\n"

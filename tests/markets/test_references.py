@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from markets import references
 from markets.models import ReferencePrice
-from tests.markets.conftest import adopt
+from tests.factories import adopt
 
 D = datetime.date
 
