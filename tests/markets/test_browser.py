@@ -68,7 +68,7 @@ def test_secretariat_imports_prices_sees_band_and_tariff_and_follower_sees_alert
     # Newest first: 5.00 USD/lb = 11,023.11 USD/t: (12,000 − 11,023.1131) / 11,023.1131 = 8.86 %
     expect(rows.nth(0)).to_contain_text("8.86 %")
     expect(rows.nth(1)).to_contain_text("5.26 %")
-    expect(rows.nth(2)).to_contain_text("—")
+    expect(rows.nth(2)).to_contain_text("0.00 %")  # above the reference: no tariff
 
     engine.reminder_dispatch(
         now=timezone.now() + datetime.timedelta(minutes=1),
