@@ -82,13 +82,21 @@ def _connection():
 
 
 def _drop_connection() -> None:
+    """Forget the connection after a failure, closing its socket without a polite QUIT: a
+    server that has stalled would hold the QUIT's answer too."""
     conn = getattr(_local, "connection", None)
     _local.connection = None
-    if conn is not None:
-        try:
+    if conn is None:
+        return
+    smtp = getattr(conn, "connection", None)
+    try:
+        if smtp is not None:
+            smtp.close()
+            conn.connection = None
+        else:
             conn.close()
-        except Exception:  # noqa: BLE001, S110 - the connection is being thrown away anyway
-            pass
+    except Exception:  # noqa: BLE001, S110 - the connection is being thrown away anyway
+        pass
 
 
 def deliver(message: Message) -> None:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -230,15 +231,14 @@ def _enqueue(ids: list[int]) -> None:
         return
     from core.reminders.tasks import send_reminder
 
-    limit = settings.FORGE_REMINDER_SEND_TIME_LIMIT
     try:
         with send_reminder.app.producer_or_acquire() as producer:
             for reminder_id in ids:
                 send_reminder.apply_async(
                     kwargs={"reminder_id": reminder_id},
                     producer=producer,
-                    time_limit=limit,
-                    soft_time_limit=max(1, limit - 5 if limit > 10 else limit * 0.8),
+                    time_limit=settings.FORGE_REMINDER_SEND_TIME_LIMIT,
+                    soft_time_limit=settings.FORGE_REMINDER_SEND_SOFT_TIME_LIMIT,
                 )
     except Exception:  # noqa: BLE001 - the broker is down; the reconciler will retry
         log.exception("could not queue %d reminder(s); the reconciler will queue them again", len(ids))
@@ -335,7 +335,10 @@ class TransientSendError(Exception):
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Network trouble and SMTP 4xx replies are worth retrying; 5xx replies are final."""
+    """Network trouble, SMTP 4xx replies and a send that ran past its soft time limit (a server
+    that stalls) are worth retrying; 5xx replies are final."""
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         return bool(codes) and all(400 <= code < 500 for code in codes)

@@ -6,6 +6,7 @@ from settings) stays below both the broker's visibility timeout and the reconcil
 """
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from core.reminders import services
 
@@ -40,3 +41,7 @@ def send_reminder(self, *, reminder_id: int) -> str:
         return services.reminder_send(reminder_id=reminder_id, claim_token=self.request.id or "")
     except services.TransientSendError as exc:
         raise self.retry(countdown=exc.countdown, exc=exc) from exc
+    except SoftTimeLimitExceeded as exc:
+        # Interrupted outside the SMTP exchange (a slow database, say): the same task message,
+        # retried, takes its own claim back (see services._claim).
+        raise self.retry(countdown=services.retry_countdown(1), exc=exc) from exc

@@ -183,13 +183,19 @@ CELERY_BEAT_SCHEDULE["sync-changes-prune"] = {"task": "sync.changes_prune", "sch
 CELERY_BEAT_SCHEDULE["sync-idempotency-prune"] = {"task": "sync.idempotency_keys_prune", "schedule": 3600.0}
 # Reminders: claim due rows every minute, re-queue rows held past their lease, and run the
 # apps' time-based planners (weekly "still overdue" notices) every hour.
+# A periodic run that waited in the queue past its interval (or 10 s) is dropped (`expires`):
+# the next one does the same work, and a backlog of them would delay the sends behind it.
+_dispatch_every = env.float("FORGE_REMINDER_DISPATCH_SECONDS", default=60.0)
+_reconcile_every = env.float("FORGE_REMINDER_RECONCILE_SECONDS", default=180.0)
 CELERY_BEAT_SCHEDULE["reminders-dispatch"] = {
     "task": "reminders.dispatch",
-    "schedule": env.float("FORGE_REMINDER_DISPATCH_SECONDS", default=60.0),
+    "schedule": _dispatch_every,
+    "options": {"expires": max(_dispatch_every, 10.0)},
 }
 CELERY_BEAT_SCHEDULE["reminders-reconcile"] = {
     "task": "reminders.reconcile",
-    "schedule": env.float("FORGE_REMINDER_RECONCILE_SECONDS", default=180.0),
+    "schedule": _reconcile_every,
+    "options": {"expires": max(_reconcile_every, 10.0)},
 }
 CELERY_BEAT_SCHEDULE["reminders-plan"] = {"task": "reminders.plan", "schedule": 3600.0}
 # Webhooks: turn sequenced changes into deliveries, queue due deliveries (retries included),
@@ -277,6 +283,9 @@ FORGE_SECRETARIAT_TIME_ZONE = env.str("FORGE_SECRETARIAT_TIME_ZONE", default="UT
 # send task's hard time limit, which must stay below the broker's visibility timeout (3600 s).
 FORGE_REMINDER_LEASE_SECONDS = env.int("FORGE_REMINDER_LEASE_SECONDS", default=600)
 FORGE_REMINDER_SEND_TIME_LIMIT = env.int("FORGE_REMINDER_SEND_TIME_LIMIT", default=120)
+# Past this a send is interrupted and retried like a transient SMTP failure; the rest of the
+# hard limit leaves time to put the row back in the queue.
+FORGE_REMINDER_SEND_SOFT_TIME_LIMIT = env.int("FORGE_REMINDER_SEND_SOFT_TIME_LIMIT", default=90)
 # Transient SMTP failures: exponential backoff from this many seconds, with jitter, capped.
 FORGE_REMINDER_RETRY_BACKOFF = env.float("FORGE_REMINDER_RETRY_BACKOFF", default=60.0)
 FORGE_REMINDER_RETRY_BACKOFF_MAX = env.float("FORGE_REMINDER_RETRY_BACKOFF_MAX", default=1800.0)

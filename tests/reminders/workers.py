@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import email
+import itertools
 import os
 import shutil
 import signal
@@ -196,7 +197,7 @@ class Celery:
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp_port),
             "FORGE_VAR_DIR": str(workdir / "var"),
-            "FORGE_REMINDER_DISPATCH_SECONDS": "0.5",
+            "FORGE_REMINDER_DISPATCH_SECONDS": "2",
             # Long enough that nothing races: a test that needs the reconciler runs it itself.
             "FORGE_REMINDER_RECONCILE_SECONDS": "3600",
             "FORGE_REMINDER_LEASE_SECONDS": "600",
@@ -207,6 +208,7 @@ class Celery:
             **timings,
         }
         self.workers: list[subprocess.Popen] = []
+        self.names = itertools.count(1)
         self.beat: subprocess.Popen | None = None
         self.kills = 0
 
@@ -225,7 +227,7 @@ class Celery:
         worker = self._spawn(
             "worker",
             "--hostname",
-            f"worker{len(self.workers) + self.kills + 1}@%h",
+            f"worker{next(self.names)}@%h",
             "--loglevel",
             loglevel,
             "--concurrency",
@@ -252,6 +254,17 @@ class Celery:
         worker.wait(timeout=10)
         self.workers.remove(worker)
         self.kills += 1
+
+    def replace_workers(self) -> None:
+        """Stop every worker at once and start as many fresh ones: a supervisor's restart, not
+        a fault (call it only while no send is in flight)."""
+        count = len(self.workers)
+        for worker in self.workers:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+        self.workers = []
+        for _ in range(count):
+            self.start_worker()
 
     def _pool(self) -> list[tuple[subprocess.Popen, psutil.Process]]:
         found = []
