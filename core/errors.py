@@ -10,9 +10,11 @@ class DomainError(Exception):
     status_code = 400
     title = "Request refused"
 
-    def __init__(self, message: str = "") -> None:
+    def __init__(self, message: str = "", *, extra: dict | None = None) -> None:
         super().__init__(message or self.title)
         self.message = message or self.title
+        # Extra members of the API's problem body (e.g. `held_by`), for clients to act on.
+        self.extra = extra or {}
 
 
 class NotFound(DomainError):
@@ -37,3 +39,44 @@ class Conflict(DomainError):
 class PreconditionFailed(DomainError):
     status_code = 412
     title = "Precondition failed"
+
+
+class StillHeld(Conflict):
+    """A delete refused because other records still point at the object (a protected foreign key)."""
+
+    title = "Still in use"
+
+
+def still_held(exc: Exception, instance=None) -> StillHeld:
+    """The domain error for Django's ProtectedError or RestrictedError: names what holds the object.
+
+    The message counts the holders by kind and names a few; `held_by` lists them as
+    {"kind": "app_label.model", "id": ..., "name": ...} for API clients (at most 20).
+    """
+    holders = list(getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", None) or [])
+    holders.sort(key=lambda obj: (obj._meta.label_lower, str(obj.pk)))
+    counts: dict[str, int] = {}
+    for holder in holders:
+        counts[holder._meta.label_lower] = counts.get(holder._meta.label_lower, 0) + 1
+    kinds = ", ".join(f"{count} {_kind_name(label, count)}" for label, count in counts.items())
+    named = "; ".join(f"“{holder}”" for holder in holders[:3])
+    more = f" and {len(holders) - 3} more" if len(holders) > 3 else ""
+    subject = "It"
+    if instance is not None:
+        kind = str(instance._meta.verbose_name)
+        subject = f"{kind[:1].upper()}{kind[1:]} “{instance}”"
+    message = (
+        f"{subject} cannot be deleted: it is still referred to by {kinds or 'other records'} "
+        f"({named}{more}). Remove or change those first."
+    )
+    held_by = [
+        {"kind": holder._meta.label_lower, "id": holder.pk, "name": str(holder)} for holder in holders[:20]
+    ]
+    return StillHeld(message, extra={"held_by": held_by})
+
+
+def _kind_name(label: str, count: int) -> str:
+    from django.apps import apps
+
+    meta = apps.get_model(label)._meta
+    return str(meta.verbose_name if count == 1 else meta.verbose_name_plural)

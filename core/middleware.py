@@ -47,10 +47,13 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from django.db.models import ProtectedError, RestrictedError
         from django.shortcuts import render
 
-        from core.errors import DomainError
+        from core.errors import DomainError, still_held
 
+        if isinstance(exception, ProtectedError | RestrictedError):
+            exception = still_held(exception)
         if not isinstance(exception, DomainError):
             return None
         return render(

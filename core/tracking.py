@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.actors import Actor
 from core.choices import AuditAction, ChangeOp
+from core.errors import still_held
 from core.models import AuditEntry, Change, TrackedModel
 from core.sync import registry
 from core.sync.registry import deletion_audience
@@ -173,8 +174,12 @@ def tracked_delete(instance: models.Model, *, actor: Actor, scope: dict | None =
     if scope is None:
         scope = deletion_audience(instance)
     changes = {key: [value, None] for key, value in snapshot(instance).items()}
-    audit_record(actor=actor, instance=instance, action=AuditAction.DELETE, changes=changes)
-    instance.delete()
+    with transaction.atomic():  # a refused delete leaves no audit row behind
+        audit_record(actor=actor, instance=instance, action=AuditAction.DELETE, changes=changes)
+        try:
+            instance.delete()
+        except (models.ProtectedError, models.RestrictedError) as exc:
+            raise still_held(exc, instance) from exc
     instance.pk = pk
     change_record(instance=instance, op=ChangeOp.DELETE, scope=scope)
 

@@ -1,7 +1,10 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from core.actors import web_actor
 from core.edit import ObjectEditView
@@ -82,6 +85,18 @@ class DelegateEdit(DelegateCreate):
 
     def save(self, fields):
         return services.delegate_update(actor=self.actor, delegate=self.object, **fields)
+
+
+@require_POST
+def delegate_delete(request, pk: int):
+    """Remove a delegate; one still registered for a meeting is refused with a message naming the
+    registrations (core.middleware renders the 409 page)."""
+    actor = web_actor(request)
+    delegate = selectors.delegate_get(actor=actor, pk=pk)
+    permissions.require_edit_delegation(actor, delegate.member)
+    services.delegate_delete(actor=actor, delegate=delegate)
+    messages.success(request, gettext("Removed %(name)s from the delegation.") % {"name": delegate.full_name})
+    return redirect(delegate.member)
 
 
 def chair_rotation(request):

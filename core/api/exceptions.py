@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from core.errors import DomainError
+from core.errors import DomainError, still_held
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
-def problem_body(status_code: int, title: str, detail: str, errors: dict | None = None) -> dict:
+def problem_body(
+    status_code: int, title: str, detail: str, errors: dict | None = None, extra: dict | None = None
+) -> dict:
     body = {"type": "about:blank", "title": title, "status": status_code, "detail": detail}
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     return body
 
 
@@ -49,8 +53,12 @@ def _django_validation_errors(exc: DjangoValidationError) -> dict[str, list[str]
     return {"non_field_errors": exc.messages}
 
 
-def problem_response(status_code: int, title: str, detail: str, errors: dict | None = None, headers=None):
-    response = Response(problem_body(status_code, title, detail, errors), status=status_code, headers=headers)
+def problem_response(
+    status_code: int, title: str, detail: str, errors: dict | None = None, headers=None, extra=None
+):
+    response = Response(
+        problem_body(status_code, title, detail, errors, extra), status=status_code, headers=headers
+    )
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
 
@@ -59,8 +67,10 @@ def problem_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         errors = _django_validation_errors(exc)
         return problem_response(400, "Invalid input", _summary(errors), errors)
+    if isinstance(exc, ProtectedError | RestrictedError):
+        exc = still_held(exc)  # a delete outside core.tracking: still a 409, never a 500
     if isinstance(exc, DomainError):
-        return problem_response(exc.status_code, exc.title, exc.message)
+        return problem_response(exc.status_code, exc.title, exc.message, extra=exc.extra)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

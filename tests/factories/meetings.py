@@ -3,11 +3,18 @@ import datetime
 import factory
 
 from core.choices import Confidentiality
-from meetings.choices import MeetingKind, MeetingStatus
-from meetings.models import ActionItem, Invitation, Meeting
-from tests.factories.members import MemberFactory
+from meetings.choices import MeetingKind, MeetingStatus, OutcomeKind
+from meetings.models import ActionItem, AgendaItem, Invitation, Meeting, Outcome, Registration
+from tests.factories.members import DelegateFactory, MemberFactory
 
-__all__ = ["ActionItemFactory", "InvitationFactory", "MeetingFactory"]
+__all__ = [
+    "ActionItemFactory",
+    "AgendaItemFactory",
+    "InvitationFactory",
+    "MeetingFactory",
+    "OutcomeFactory",
+    "RegistrationFactory",
+]
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
@@ -32,6 +39,32 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     member = factory.SubFactory(MemberFactory)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    invitation = factory.SubFactory(InvitationFactory)
+    delegate = factory.SubFactory(DelegateFactory, member=factory.SelfAttribute("..invitation.member"))
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outcome
+
+    meeting = factory.SubFactory(MeetingFactory)
+    kind = OutcomeKind.CHAIR_SUMMARY
+    title = factory.Sequence(lambda n: f"Outcome {n}")
 
 
 class ActionItemFactory(factory.django.DjangoModelFactory):
