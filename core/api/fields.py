@@ -55,3 +55,22 @@ class AudienceMixin:
         if self.audience_field in data and (actor is None or not confidentiality.sees_audience(actor)):
             data[self.audience_field] = []
         return data
+
+
+class ChoiceOnWriteField(serializers.ChoiceField):
+    """A choice that is answered from the full set but accepted only from a subset on input.
+
+    A meeting is created draft or announced, yet reads back in any status: the document says
+    exactly that (a request enum and a response enum, core.api.schema), so a generated client
+    accepts "held".
+    """
+
+    def __init__(self, *, choices, write_choices, **kwargs) -> None:
+        super().__init__(choices=choices, **kwargs)
+        self.write_choices = serializers.ChoiceField(choices=write_choices).choices
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value not in self.write_choices:
+            self.fail("invalid_choice", input=data)
+        return value

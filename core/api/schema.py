@@ -8,8 +8,14 @@ If-Match and 412 on PUT/PATCH/DELETE, Idempotency-Key with 409/422 on every POST
 
 from __future__ import annotations
 
+import re
+
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, append_meta, build_choice_field
+from rest_framework import serializers
+
+from core.api.fields import ChoiceOnWriteField
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -141,7 +147,158 @@ class ForgeAutoSchema(AutoSchema):
             response["headers"] = {"Retry-After": RETRY_AFTER_HEADER}
         return response
 
+    def _get_paginator(self):
+        # Only list reads come in pages; a POST answering several objects (a meeting's invite,
+        # the new agenda order) answers a plain array.
+        if self.method != "GET":
+            return None
+        return super()._get_paginator()
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if schema is None:
+            return schema
+        if direction == "request" and isinstance(field, ChoiceOnWriteField):
+            return self._write_choices_schema(field)
+        if direction == "response" and not field.allow_null and _nullable_source(field):
+            # A read-only relation or column that may be empty comes back null: say so, or a
+            # generated client refuses the response.
+            schema = {**schema, "nullable": True}
+        return schema
+
+    def _write_choices_schema(self, field: ChoiceOnWriteField) -> dict:
+        """The request side of a ChoiceOnWriteField, as its own named enum (e.g.
+        `MeetingStatusOnWriteEnum`): only the values accepted on input."""
+        narrowed = serializers.ChoiceField(choices=list(field.write_choices.items()))
+        enum = {key: value for key, value in build_choice_field(narrowed).items() if key != "x-spec-enum-id"}
+        owner = type(field.parent).__name__.removesuffix("Serializer")
+        name = f"{owner}{field.field_name.title().replace('_', '')}OnWriteEnum"
+        component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=enum)
+        self.registry.register_on_missing(component)
+        meta = self._get_serializer_field_meta(field, "request")
+        return append_meta(component.ref, {key: value for key, value in meta.items() if key != "readOnly"})
+
     @staticmethod
     def _add_headers(responses: dict, code: str, headers: dict) -> None:
         if code in responses:
             responses[code].setdefault("headers", {}).update(headers)
+
+
+def _nullable_source(field) -> bool:
+    """Whether the model attribute a serializer field reads (through its source) may be null."""
+    serializer = field.parent
+    if isinstance(serializer, serializers.ListSerializer) or isinstance(field, serializers.ManyRelatedField):
+        return False
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    attrs = list(getattr(field, "source_attrs", None) or [])
+    if model is None or not attrs:
+        return False
+    for attr in attrs:
+        try:
+            model_field = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            model_field = next((f for f in model._meta.concrete_fields if f.attname == attr), None)
+        if model_field is None or model_field.many_to_many or model_field.one_to_many:
+            return False
+        if getattr(model_field, "null", False):
+            return True
+        model = model_field.related_model
+        if model is None:
+            return False
+    return False
+
+
+# OpenAPI links -------------------------------------------------------------------------------
+# Added to the finished document (a drf-spectacular postprocessing hook), from its own shape, so
+# every app's resources get them: wherever a response carries an object's id (its own `id`, or
+# a field named after another resource, like an action item's `meeting`), a link feeds that id
+# to each operation on that object (`/meetings/{id}/`, `/meetings/{id}/status/`, ...). Stateful
+# testing and generated clients follow them.
+
+_METHODS = ("get", "put", "patch", "post", "delete")
+
+
+def _ref_name(schema: dict | None) -> str | None:
+    ref = (schema or {}).get("$ref", "")
+    return ref.rsplit("/", 1)[1] if ref.startswith("#/components/schemas/") else None
+
+
+def _response_body(response: dict) -> dict | None:
+    content = response.get("content") or {}
+    return (content.get("application/json") or {}).get("schema")
+
+
+def _object_families(paths: dict) -> dict[str, tuple[str, str]]:
+    """{component name: (detail path, its parameter)} for every `/things/{param}/` whose GET
+    answers that component."""
+    families = {}
+    for path, item in paths.items():
+        params = re.findall(r"\{([^}]+)\}", path)
+        if len(params) != 1 or not path.endswith(f"/{{{params[0]}}}/") or "get" not in item:
+            continue
+        name = _ref_name(_response_body(item["get"]["responses"].get("200", {})))
+        if name:
+            families[name] = (path, params[0])
+    return families
+
+
+def _targets(paths: dict, detail_path: str, param: str) -> list[tuple[str, str]]:
+    """(operationId, method) of every operation on one object: its detail path and actions below it."""
+    found = []
+    for path, item in paths.items():
+        if path == detail_path or (path.startswith(detail_path) and path.count("{") == 1):
+            for method in _METHODS:
+                if method in item and "operationId" in item[method]:
+                    found.append(item[method]["operationId"])
+    return found
+
+
+def _id_sources(component: dict, families: dict, own: str | None) -> list[tuple[str, str]]:
+    """(JSON pointer into the body, component named) for the ids a body of this component carries."""
+    properties = component.get("properties", {})
+    sources = []
+    if own in families and families[own][1] in properties:
+        sources.append((f"/{families[own][1]}", own))
+    for prop, schema in properties.items():
+        named = "".join(part.title() for part in prop.split("_"))
+        if named != own and named in families and schema.get("type") in ("integer", "string"):
+            sources.append((f"/{prop}", named))
+    return sources
+
+
+def add_links(result, generator, request, public):
+    paths = result.get("paths", {})
+    components = result.get("components", {}).get("schemas", {})
+    families = _object_families(paths)
+    for item in paths.values():
+        for method in _METHODS:
+            operation = item.get(method)
+            if not operation:
+                continue
+            for code, response in operation["responses"].items():
+                if not code.startswith("2"):
+                    continue
+                links = _links_for(_response_body(response), components, families, paths)
+                if links:
+                    response["links"] = links
+    return result
+
+
+def _links_for(body: dict | None, components: dict, families: dict, paths: dict) -> dict:
+    prefix = ""
+    if body and body.get("type") == "array":  # e.g. the invitations a meeting's invite created
+        body, prefix = body.get("items"), "/0"
+    own = _ref_name(body)
+    if own is None or own not in components:
+        return {}
+    links = {}
+    for pointer, named in _id_sources(components[own], families, own):
+        detail_path, param = families[named]
+        for operation_id in _targets(paths, detail_path, param):
+            via = "" if named == own else f"_via_{pointer.strip('/')}"
+            links[f"{operation_id}{via}"] = {
+                "operationId": operation_id,
+                "parameters": {f"path.{param}": f"$response.body#{prefix}{pointer}"},
+                "description": f"`{param}` of the {named} in this response.",
+            }
+    return links

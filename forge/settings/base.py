@@ -251,9 +251,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Named enums first, then OpenAPI links between operations (core.api.schema.add_links).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema.add_links"],
     # One name per choice set used by several serializers (else names get hash suffixes).
     "ENUM_NAME_OVERRIDES": {
         "MemberStatusEnum": "members.choices.MemberStatus",
+        "MeetingStatusEnum": "meetings.choices.MeetingStatus",
         "ProjectStageEnum": "projects.choices.Stage",
         "ParticipantRoleEnum": "projects.choices.ParticipantRole",
     },

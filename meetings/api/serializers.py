@@ -2,7 +2,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from core.api.fastlist import FinishRepresentationMixin
-from core.api.fields import AudienceMixin, LinkedField, context_actor
+from core.api.fields import AudienceMixin, ChoiceOnWriteField, LinkedField, context_actor
 from core.choices import Confidentiality
 from meetings import selectors
 from meetings.choices import InvitationStatus, MeetingStatus
@@ -51,8 +51,9 @@ class MeetingSerializer(AudienceMixin, FinishRepresentationMixin, serializers.Mo
         help_text="Default: the chair on the meeting's first day (venue time).",
     )
     restricted_to = MemberCodeField(many=True, required=False)
-    status = serializers.ChoiceField(
-        choices=[MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED],
+    status = ChoiceOnWriteField(
+        choices=MeetingStatus.choices,
+        write_choices=[MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED],
         required=False,
         help_text="On creation: draft (default) or announced. Later moves: POST .../status/.",
     )
@@ -87,7 +88,7 @@ class MeetingSerializer(AudienceMixin, FinishRepresentationMixin, serializers.Mo
     def get_fields(self):
         fields = super().get_fields()
         if self.instance is not None:
-            fields["status"] = serializers.CharField(read_only=True)
+            fields["status"].read_only = True
         return fields
 
 
