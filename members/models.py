@@ -172,6 +172,14 @@ class PartnerToken(models.Model):
         related_name="tokens",
         help_text="Bound to one delegation: sees and writes as that delegation. Empty: forum-wide, public records.",
     )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="partner_tokens",
+        help_text="Acts as this account (e.g. a secretariat system): its role, never more than the scope.",
+    )
     scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -180,6 +188,13 @@ class PartnerToken(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member__isnull=True) | Q(user__isnull=True),
+                name="partner_token_member_or_user",
+                violation_error_message="A token acts for a member or as a user, not both.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

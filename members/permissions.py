@@ -7,6 +7,8 @@ delegation's objects look exactly like missing ones.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.actors import Actor
 from core.choices import Channel
 from core.errors import Forbidden, NotFound
@@ -40,6 +42,16 @@ def actor_for_user(user, channel: str = Channel.WEB, request_id: str = "") -> Ac
 
 
 def actor_for_token(token: PartnerToken, request_id: str = "") -> Actor:
+    if token.user_id is not None:
+        # A system acting as an account (a secretariat system): that account's rights, capped by
+        # the token's scope; an account without a role (or switched off) may do nothing.
+        acting = actor_for_user(token.user, Channel.API, request_id) or Actor(channel=Channel.API, label="")
+        return replace(
+            acting,
+            label=f"token:{token.name}",
+            token_id=token.pk,
+            can_write=acting.can_write and token.scope == TokenScope.WRITE,
+        )
     return Actor(
         channel=Channel.API,
         label=f"token:{token.name}",

@@ -194,10 +194,19 @@ def partner_token_create(
     name: str,
     scope: str = TokenScope.READ,
     member: Member | None = None,
+    user=None,
     expires_in_days: int | None = None,
 ) -> tuple[PartnerToken, str]:
-    """Create a token and return it with its secret, which is shown once and never stored."""
+    """Create a token and return it with its secret, which is shown once and never stored.
+
+    A token with a `user` acts as that account (a secretariat system's token is bound to a
+    secretariat account), with its role's rights capped by the scope.
+    """
     _require(actor.is_admin, "Only a secretariat admin issues API tokens.")
+    if member is not None and user is not None:
+        raise ValidationError({"user": "A token acts for a member or as a user, not both."})
+    if user is not None and permissions.actor_for_user(user) is None:
+        raise ValidationError({"user": "This account is inactive or has no role."})
     if expires_in_days is not None and expires_in_days < 1:
         raise ValidationError({"expires_days": "Give a whole number of days, 1 or more."})
     prefix = secrets.token_hex(4)
@@ -207,6 +216,7 @@ def partner_token_create(
         prefix=prefix,
         key_hash=token_hash(raw),
         member=member,
+        user=user,
         scope=scope,
         expires_at=timezone.now() + datetime.timedelta(days=expires_in_days) if expires_in_days else None,
     )

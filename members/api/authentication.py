@@ -47,9 +47,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         raw = raw.strip()
         if not raw or " " in raw or len(raw) > 200:
             raise exceptions.AuthenticationFailed("Malformed bearer token.")
-        token = PartnerToken.objects.filter(key_hash=token_hash(raw)).first()
+        token = PartnerToken.objects.filter(key_hash=token_hash(raw)).select_related("user").first()
         now = timezone.now()
-        if token is None or not token.is_usable(now):
+        if token is None or not token.is_usable(now) or (token.user_id and not token.user.is_active):
             raise exceptions.AuthenticationFailed("Unknown, revoked or expired token.")
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             # At most one write a minute per token, so reads stay reads.
@@ -70,5 +70,10 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "A token from `manage.py create_partner_token`.",
+            "description": (
+                "A token from `manage.py create_partner_token`: forum-wide (public records), bound to "
+                "a member (`--member`: what that delegation sees and does), or acting as an account "
+                "(`--user`: e.g. a secretariat system with the secretariat's rights); `--scope read` "
+                "tokens never write."
+            ),
         }
