@@ -160,6 +160,8 @@ class ForgeAutoSchema(AutoSchema):
             return schema
         if direction == "request" and isinstance(field, ChoiceOnWriteField):
             return self._write_choices_schema(field)
+        if direction == "request" and _refuses_empty_list(field) and "$ref" not in schema:
+            schema = {**schema, "minItems": max(1, schema.get("minItems", 0))}
         if direction == "response" and not field.allow_null and _nullable_source(field):
             # A read-only relation or column that may be empty comes back null: say so, or a
             # generated client refuses the response.
@@ -182,6 +184,13 @@ class ForgeAutoSchema(AutoSchema):
     def _add_headers(responses: dict, code: str, headers: dict) -> None:
         if code in responses:
             responses[code].setdefault("headers", {}).update(headers)
+
+
+def _refuses_empty_list(field) -> bool:
+    many = isinstance(
+        field, serializers.ListField | serializers.ManyRelatedField | serializers.ListSerializer
+    )
+    return many and not getattr(field, "allow_empty", True)
 
 
 def _nullable_source(field) -> bool:

@@ -59,7 +59,7 @@ class ChangesView(FeedView):
             ),
             OpenApiParameter(
                 "page_size",
-                int,
+                {"type": "integer", "minimum": 1, "maximum": selectors.MAX_PAGE_SIZE},
                 description=f"Feed rows per page, 1 to {selectors.MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).",
             ),
             OpenApiParameter(
