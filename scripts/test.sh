@@ -78,7 +78,8 @@ step "manage.py makemigrations --check --dry-run"
 "$py" manage.py makemigrations --check --dry-run
 
 step "OpenAPI document: drf-spectacular --validate --fail-on-warn"
-# Schemathesis then fuzzes every operation of it inside pytest (tests/api/test_schemathesis.py).
+# Schemathesis then tests the running app against it over HTTP, three actors, every phase
+# and check (tests/contract/test_schemathesis_live.py).
 "$py" manage.py spectacular --validate --fail-on-warn --file "$tmp/openapi.yaml"
 echo "the OpenAPI document is valid and generated without warnings"
 

@@ -15,7 +15,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, append_meta, build_choice_field
 from rest_framework import serializers
 
-from core.api.fields import ChoiceOnWriteField
+from core.api.fields import ChoiceOnWriteField, LinkedField
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -194,7 +194,10 @@ def _refuses_empty_list(field) -> bool:
 
 
 def _nullable_source(field) -> bool:
-    """Whether the model attribute a serializer field reads (through its source) may be null."""
+    """Whether the model attribute a serializer field reads (through its source) may be null,
+    or the field hides it as null (a link to a record the reader may not see)."""
+    if isinstance(field, LinkedField):
+        return True
     serializer = field.parent
     if isinstance(serializer, serializers.ListSerializer) or isinstance(field, serializers.ManyRelatedField):
         return False
