@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from core.errors import NotFound
 from core.models import AuditEntry
 
 
@@ -19,3 +20,17 @@ def audit_history(objects: list[models.Model] | QuerySet, *, limit: int = 100) -
     for type_id, ids in by_type.items():
         condition |= Q(content_type_id=type_id, object_id__in=ids)
     return list(AuditEntry.objects.filter(condition).select_related("content_type")[:limit])
+
+
+def get_visible(queryset: QuerySet, pk, message: str = "", *, field: str = "pk"):
+    """The object of an actor-scoped queryset (a selector's list) with this key, or NotFound.
+
+    Hidden and missing answer the same, so "not yours" looks like "not found". A key that is
+    not a whole number (for `pk`) is not found either: a bad URL or API id is never a 500.
+    """
+    found = None
+    if field != "pk" or str(pk).isdigit():
+        found = queryset.filter(**{field: pk}).first()
+    if found is None:
+        raise NotFound(message or f"No such {queryset.model._meta.verbose_name}.")
+    return found

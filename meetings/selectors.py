@@ -21,6 +21,7 @@ from django.utils import timezone
 from core import confidentiality
 from core.actors import Actor
 from core.errors import NotFound
+from core.selectors import get_visible
 from meetings import slots
 from meetings.choices import InvitationStatus, MeetingStatus, RegistrationStatus
 from meetings.models import (
@@ -60,10 +61,7 @@ def visible_meeting_ids(actor: Actor) -> QuerySet:
 
 
 def meeting_get(*, actor: Actor, pk: int) -> Meeting:
-    meeting = meeting_list(actor=actor).filter(pk=pk).first()
-    if meeting is None:
-        raise NotFound("No such meeting.")
-    return meeting
+    return get_visible(meeting_list(actor=actor), pk, "No such meeting.")
 
 
 def upcoming_meetings(*, actor: Actor, limit: int = 5) -> list[Meeting]:
@@ -98,10 +96,7 @@ def invitation_list(*, actor: Actor) -> QuerySet[Invitation]:
 
 
 def invitation_get(*, actor: Actor, pk: int) -> Invitation:
-    invitation = invitation_list(actor=actor).filter(pk=pk).first()
-    if invitation is None:
-        raise NotFound("No such invitation.")
-    return invitation
+    return get_visible(invitation_list(actor=actor), pk, "No such invitation.")
 
 
 def invitation_for(*, actor: Actor, meeting: Meeting) -> Invitation | None:
@@ -132,10 +127,7 @@ def registration_list(*, actor: Actor) -> QuerySet[Registration]:
 
 
 def registration_get(*, actor: Actor, pk: int) -> Registration:
-    registration = registration_list(actor=actor).filter(pk=pk).first()
-    if registration is None:
-        raise NotFound("No such registration.")
-    return registration
+    return get_visible(registration_list(actor=actor), pk, "No such registration.")
 
 
 def active_registration_count(invitation: Invitation) -> int:
@@ -199,10 +191,7 @@ def document_list(*, actor: Actor) -> QuerySet[Document]:
 
 
 def document_get(*, actor: Actor, pk: int) -> Document:
-    document = document_list(actor=actor).filter(pk=pk).first()
-    if document is None:
-        raise NotFound("No such document.")
-    return document
+    return get_visible(document_list(actor=actor), pk, "No such document.")
 
 
 def document_version(document: Document, number: int | None) -> DocumentVersion:
@@ -224,10 +213,7 @@ def agenda_item_list(*, actor: Actor) -> QuerySet[AgendaItem]:
 
 
 def agenda_item_get(*, actor: Actor, pk: int) -> AgendaItem:
-    item = agenda_item_list(actor=actor).filter(pk=pk).first()
-    if item is None:
-        raise NotFound("No such agenda item.")
-    return item
+    return get_visible(agenda_item_list(actor=actor), pk, "No such agenda item.")
 
 
 def outcome_list(*, actor: Actor) -> QuerySet[Outcome]:
@@ -242,10 +228,7 @@ def outcome_list(*, actor: Actor) -> QuerySet[Outcome]:
 
 
 def outcome_get(*, actor: Actor, pk: int) -> Outcome:
-    outcome = outcome_list(actor=actor).filter(pk=pk).first()
-    if outcome is None:
-        raise NotFound("No such outcome.")
-    return outcome
+    return get_visible(outcome_list(actor=actor), pk, "No such outcome.")
 
 
 def action_item_list(*, actor: Actor) -> QuerySet[ActionItem]:
@@ -259,10 +242,7 @@ def action_item_list(*, actor: Actor) -> QuerySet[ActionItem]:
 
 
 def action_item_get(*, actor: Actor, pk: int) -> ActionItem:
-    item = action_item_list(actor=actor).filter(pk=pk).first()
-    if item is None:
-        raise NotFound("No such action item.")
-    return item
+    return get_visible(action_item_list(actor=actor), pk, "No such action item.")
 
 
 # Scheduling help ---------------------------------------------------------------------------
@@ -419,16 +399,10 @@ def feed_token_for(*, user=None, member: Member | None = None) -> CalendarFeedTo
 
 
 def feed_token_get(token: str) -> CalendarFeedToken:
-    found = (
-        CalendarFeedToken.objects.filter(token=token, revoked_at__isnull=True)
-        .select_related("user", "member")
-        .first()
-        if 20 <= len(token) <= 64
-        else None
-    )
-    if found is None:
+    if not 20 <= len(token) <= 64:
         raise NotFound("No such calendar.")
-    return found
+    live = CalendarFeedToken.objects.filter(revoked_at__isnull=True).select_related("user", "member")
+    return get_visible(live, token, "No such calendar.", field="token")
 
 
 def feed_meetings(*, actor: Actor) -> QuerySet[Meeting]:

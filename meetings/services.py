@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core.actors import Actor
 from core.errors import Forbidden, NotFound
+from core.services import require_settable
 from core.tracking import audit_record, change_record, touch, tracked_create, tracked_delete, tracked_update
 from meetings import permissions, selectors
 from meetings.choices import (
@@ -90,13 +91,6 @@ INVITABLE_STATUSES = (
 CLOSED_STATUSES = (MeetingStatus.CANCELLED, MeetingStatus.HELD)
 
 
-def _only(fields: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
-    return fields
-
-
 def _lock(instance):
     return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
 
@@ -141,7 +135,7 @@ def meeting_schedule(
     permissions.require_manage(actor)
     if status not in (MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED):
         raise ValidationError({"status": "A new meeting starts as a draft or announced."})
-    meeting = Meeting(status=status, **_only(fields, MEETING_FIELDS))
+    meeting = Meeting(status=status, **require_settable(fields, MEETING_FIELDS))
     meeting.full_clean()
     for name, value in _date_dependent(meeting, follow_rotation=meeting.chaired_by_id is None).items():
         setattr(meeting, name, value)
@@ -172,7 +166,7 @@ def meeting_update(
     new date's chair unless a chair is chosen in the same change or was chosen before; clearing
     the chair gives it the rotation's chair for its date."""
     permissions.require_manage(actor)
-    fields = _only(fields, MEETING_FIELDS)
+    fields = require_settable(fields, MEETING_FIELDS)
     locked = _lock(meeting)
     changed = {name for name, value in fields.items() if getattr(locked, name) != value}
     if changed & {"starts_at", "venue_time_zone"} or (
@@ -457,7 +451,7 @@ def agenda_item_create(
     documents = _check_documents(locked, documents)
     last = locked.agenda_items.aggregate(last=Max("position"))["last"] or 0
     item = tracked_create(
-        AgendaItem(meeting=locked, position=last + 1, **_only(fields, AGENDA_FIELDS)), actor=actor
+        AgendaItem(meeting=locked, position=last + 1, **require_settable(fields, AGENDA_FIELDS)), actor=actor
     )
     _set_documents(item, documents, actor=actor)
     return item
@@ -468,7 +462,7 @@ def agenda_item_update(
     *, actor: Actor, item: AgendaItem, documents: Iterable[Document] | None = None, **fields: Any
 ) -> AgendaItem:
     permissions.require_manage(actor)
-    saved = tracked_update(item, actor=actor, fields=_only(fields, AGENDA_FIELDS))
+    saved = tracked_update(item, actor=actor, fields=require_settable(fields, AGENDA_FIELDS))
     if documents is not None:
         _set_documents(saved, _check_documents(item.meeting, documents), actor=actor)
     return saved
@@ -579,7 +573,7 @@ def document_update(
     *, actor: Actor, document: Document, restricted_to: Iterable[Member] | None = None, **fields: Any
 ) -> Document:
     permissions.require_manage(actor)
-    saved = tracked_update(document, actor=actor, fields=_only(fields, DOCUMENT_FIELDS))
+    saved = tracked_update(document, actor=actor, fields=require_settable(fields, DOCUMENT_FIELDS))
     if restricted_to is not None:
         _set_audience(saved, restricted_to, actor=actor)
     return saved
@@ -596,7 +590,7 @@ def _check_same_meeting(meeting: Meeting, field: str, obj) -> None:
 @transaction.atomic
 def outcome_create(*, actor: Actor, meeting: Meeting, **fields: Any) -> Outcome:
     permissions.require_manage(actor)
-    fields = _only(fields, OUTCOME_FIELDS)
+    fields = require_settable(fields, OUTCOME_FIELDS)
     _check_same_meeting(meeting, "document", fields.get("document"))
     return tracked_create(Outcome(meeting=meeting, **fields), actor=actor)
 
@@ -604,7 +598,7 @@ def outcome_create(*, actor: Actor, meeting: Meeting, **fields: Any) -> Outcome:
 @transaction.atomic
 def outcome_update(*, actor: Actor, outcome: Outcome, **fields: Any) -> Outcome:
     permissions.require_manage(actor)
-    fields = _only(fields, OUTCOME_FIELDS)
+    fields = require_settable(fields, OUTCOME_FIELDS)
     _check_same_meeting(outcome.meeting, "document", fields.get("document"))
     return tracked_update(outcome, actor=actor, fields=fields)
 
@@ -618,7 +612,7 @@ def outcome_delete(*, actor: Actor, outcome: Outcome) -> None:
 @transaction.atomic
 def action_item_create(*, actor: Actor, meeting: Meeting, **fields: Any) -> ActionItem:
     permissions.require_manage(actor)
-    fields = _only(fields, ACTION_ITEM_FIELDS)
+    fields = require_settable(fields, ACTION_ITEM_FIELDS)
     _check_same_meeting(meeting, "outcome", fields.get("outcome"))
     item = tracked_create(ActionItem(meeting=meeting, **fields), actor=actor)
     action_item_reminders_plan(items=[item])
@@ -628,7 +622,7 @@ def action_item_create(*, actor: Actor, meeting: Meeting, **fields: Any) -> Acti
 @transaction.atomic
 def action_item_update(*, actor: Actor, item: ActionItem, **fields: Any) -> ActionItem:
     """The secretariat edits everything; the owning delegation reports the status only."""
-    fields = _only(fields, ACTION_ITEM_FIELDS)
+    fields = require_settable(fields, ACTION_ITEM_FIELDS)
     if not permissions.can_manage_meetings(actor):
         if not permissions.can_update_action_item_status(actor, item.owner_id):
             raise Forbidden("Only the secretariat or the owning delegation updates this action item.")

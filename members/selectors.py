@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from core.actors import Actor
-from core.errors import NotFound
+from core.selectors import get_visible
 from members.choices import ChairRole
 from members.models import ChairTerm, Delegate, Member
 
@@ -23,10 +23,7 @@ def member_directory(*, actor: Actor) -> QuerySet[Member]:
 
 
 def member_get(*, actor: Actor, iso2: str) -> Member:
-    member = member_list(actor=actor).filter(iso2=iso2.upper()).first()
-    if member is None:
-        raise NotFound(f"No member {iso2!r}.")
-    return member
+    return get_visible(member_list(actor=actor), iso2.upper(), f"No member {iso2!r}.", field="iso2")
 
 
 def delegate_list(*, actor: Actor) -> QuerySet[Delegate]:
@@ -38,10 +35,7 @@ def delegate_list(*, actor: Actor) -> QuerySet[Delegate]:
 
 
 def delegate_get(*, actor: Actor, pk: int) -> Delegate:
-    delegate = delegate_list(actor=actor).filter(pk=pk).first()
-    if delegate is None:
-        raise NotFound("No such delegate.")
-    return delegate
+    return get_visible(delegate_list(actor=actor), pk, "No such delegate.")
 
 
 def chair_term_list(*, actor: Actor) -> QuerySet[ChairTerm]:
@@ -49,10 +43,7 @@ def chair_term_list(*, actor: Actor) -> QuerySet[ChairTerm]:
 
 
 def chair_term_get(*, actor: Actor, pk: int) -> ChairTerm:
-    term = chair_term_list(actor=actor).filter(pk=pk).first()
-    if term is None:
-        raise NotFound("No such chair term.")
-    return term
+    return get_visible(chair_term_list(actor=actor), pk, "No such chair term.")
 
 
 def _chair_terms() -> list[ChairTerm]:

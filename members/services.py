@@ -18,6 +18,7 @@ from django.utils import timezone
 from core.actors import Actor
 from core.errors import Forbidden
 from core.reminders.services import reminder_cancel_for
+from core.services import require_settable
 from core.tracking import tracked_create, tracked_delete, tracked_update
 from members import permissions
 from members.api.authentication import token_hash
@@ -51,13 +52,6 @@ DELEGATE_FIELDS = {
 CHAIR_TERM_FIELDS = {"forum", "member", "role", "starts_on", "ends_on", "basis"}
 
 
-def _only(fields: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
-    return fields
-
-
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise Forbidden(message)
@@ -69,13 +63,13 @@ def _require(allowed: bool, message: str) -> None:
 @transaction.atomic
 def member_create(*, actor: Actor, **fields: Any) -> Member:
     _require(permissions.can_manage_members(actor), "Only the secretariat manages the member list.")
-    return tracked_create(Member(**_only(fields, MEMBER_FIELDS)), actor=actor)
+    return tracked_create(Member(**require_settable(fields, MEMBER_FIELDS)), actor=actor)
 
 
 @transaction.atomic
 def member_update(*, actor: Actor, member: Member, **fields: Any) -> Member:
     _require(permissions.can_manage_members(actor), "Only the secretariat manages the member list.")
-    return tracked_update(member, actor=actor, fields=_only(fields, MEMBER_FIELDS))
+    return tracked_update(member, actor=actor, fields=require_settable(fields, MEMBER_FIELDS))
 
 
 # Delegates ------------------------------------------------------------------------------
@@ -84,13 +78,15 @@ def member_update(*, actor: Actor, member: Member, **fields: Any) -> Member:
 @transaction.atomic
 def delegate_create(*, actor: Actor, member: Member, **fields: Any) -> Delegate:
     permissions.require_edit_delegation(actor, member)
-    return tracked_create(Delegate(member=member, **_only(fields, DELEGATE_FIELDS - {"member"})), actor=actor)
+    return tracked_create(
+        Delegate(member=member, **require_settable(fields, DELEGATE_FIELDS - {"member"})), actor=actor
+    )
 
 
 @transaction.atomic
 def delegate_update(*, actor: Actor, delegate: Delegate, **fields: Any) -> Delegate:
     permissions.require_edit_delegation(actor, delegate.member)
-    fields = _only(fields, DELEGATE_FIELDS)
+    fields = require_settable(fields, DELEGATE_FIELDS)
     new_member = fields.get("member")
     if new_member is not None and new_member.pk != delegate.member_id:
         # Moving a person to another delegation is the secretariat's call.
@@ -123,7 +119,7 @@ def chair_term_validate(term: ChairTerm) -> None:
 @transaction.atomic
 def chair_term_create(*, actor: Actor, **fields: Any) -> ChairTerm:
     permissions.require_manage_chair_terms(actor)
-    term = ChairTerm(**_only(fields, CHAIR_TERM_FIELDS))
+    term = ChairTerm(**require_settable(fields, CHAIR_TERM_FIELDS))
     term.full_clean()
     _lock_rotation()
     chair_term_validate(term)
@@ -135,7 +131,7 @@ def chair_term_create(*, actor: Actor, **fields: Any) -> ChairTerm:
 @transaction.atomic
 def chair_term_update(*, actor: Actor, term: ChairTerm, **fields: Any) -> ChairTerm:
     permissions.require_manage_chair_terms(actor)
-    fields = _only(fields, CHAIR_TERM_FIELDS)
+    fields = require_settable(fields, CHAIR_TERM_FIELDS)
     _lock_rotation()
     proposed = ChairTerm.objects.get(pk=term.pk)
     for name, value in fields.items():

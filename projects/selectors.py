@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from core import confidentiality
 from core.actors import Actor
-from core.errors import NotFound
+from core.selectors import get_visible
 from meetings import selectors as meeting_selectors
 from projects.choices import INACTIVE_STAGES, FundingStatus, MilestoneStatus
 from projects.models import (
@@ -78,10 +78,7 @@ def mineral_list(*, actor: Actor) -> QuerySet[Mineral]:
 
 
 def mineral_get(*, actor: Actor, slug: str) -> Mineral:
-    mineral = mineral_list(actor=actor).filter(slug=slug).first()
-    if mineral is None:
-        raise NotFound(f"No mineral {slug!r}.")
-    return mineral
+    return get_visible(mineral_list(actor=actor), slug, f"No mineral {slug!r}.", field="slug")
 
 
 # Projects ------------------------------------------------------------------------------
@@ -128,10 +125,7 @@ def project_list(*, actor: Actor, on: datetime.date | None = None) -> QuerySet[J
 
 
 def project_get(*, actor: Actor, pk) -> JointProject:
-    project = project_list(actor=actor).filter(pk=pk).first() if str(pk).isdigit() else None
-    if project is None:
-        raise NotFound("No such project.")
-    return project
+    return get_visible(project_list(actor=actor), pk, "No such project.")
 
 
 def stage_history(*, project: JointProject) -> list[StageChange]:
@@ -150,7 +144,7 @@ def participant_list(*, actor: Actor) -> QuerySet[ProjectParticipant]:
 
 
 def participant_get(*, actor: Actor, pk) -> ProjectParticipant:
-    return _get(participant_list(actor=actor), pk, "No such participant.")
+    return get_visible(participant_list(actor=actor), pk, "No such participant.")
 
 
 def milestone_list(*, actor: Actor, on: datetime.date | None = None) -> QuerySet[Milestone]:
@@ -165,7 +159,7 @@ def milestone_list(*, actor: Actor, on: datetime.date | None = None) -> QuerySet
 
 
 def milestone_get(*, actor: Actor, pk) -> Milestone:
-    return _get(milestone_list(actor=actor), pk, "No such milestone.")
+    return get_visible(milestone_list(actor=actor), pk, "No such milestone.")
 
 
 def commitment_list(*, actor: Actor) -> QuerySet[FundingCommitment]:
@@ -181,7 +175,7 @@ def commitment_list(*, actor: Actor) -> QuerySet[FundingCommitment]:
 
 
 def commitment_get(*, actor: Actor, pk) -> FundingCommitment:
-    return _get(commitment_list(actor=actor), pk, "No such funding commitment.")
+    return get_visible(commitment_list(actor=actor), pk, "No such funding commitment.")
 
 
 def update_list(*, actor: Actor) -> QuerySet[ProjectUpdate]:
@@ -189,14 +183,7 @@ def update_list(*, actor: Actor) -> QuerySet[ProjectUpdate]:
 
 
 def update_get(*, actor: Actor, pk) -> ProjectUpdate:
-    return _get(update_list(actor=actor), pk, "No such project update.")
-
-
-def _get(queryset: QuerySet, pk, message: str):
-    found = queryset.filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFound(message)
-    return found
+    return get_visible(update_list(actor=actor), pk, "No such project update.")
 
 
 # Totals --------------------------------------------------------------------------------

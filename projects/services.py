@@ -22,6 +22,7 @@ from core.actors import Actor
 from core.choices import AuditAction
 from core.errors import Forbidden
 from core.reminders.services import reminder_cancel_for
+from core.services import require_settable
 from core.tracking import audit_record, touch, tracked_create, tracked_delete, tracked_update
 from meetings import selectors as meeting_selectors
 from meetings.models import ActionItem, Meeting
@@ -72,13 +73,6 @@ FUNDING_STEPS: dict[str, tuple[str, str]] = {
 }
 
 
-def _only(fields: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
-    return fields
-
-
 def _today() -> datetime.date:
     return timezone.localdate()
 
@@ -106,14 +100,14 @@ def _check_meeting_links(
 def mineral_create(*, actor: Actor, **fields: Any) -> Mineral:
     if not permissions.can_manage_projects(actor):
         raise Forbidden("Only the secretariat keeps the mineral list.")
-    return tracked_create(Mineral(**_only(fields, MINERAL_FIELDS)), actor=actor)
+    return tracked_create(Mineral(**require_settable(fields, MINERAL_FIELDS)), actor=actor)
 
 
 @transaction.atomic
 def mineral_update(*, actor: Actor, mineral: Mineral, **fields: Any) -> Mineral:
     if not permissions.can_manage_projects(actor):
         raise Forbidden("Only the secretariat keeps the mineral list.")
-    return tracked_update(mineral, actor=actor, fields=_only(fields, MINERAL_FIELDS))
+    return tracked_update(mineral, actor=actor, fields=require_settable(fields, MINERAL_FIELDS))
 
 
 # Projects ------------------------------------------------------------------------------
@@ -158,7 +152,9 @@ def project_create(
     permissions.require_register(actor)
     minerals = list(minerals)
     _check_minerals(minerals)
-    project = tracked_create(JointProject(stage=stage, **_only(fields, PROJECT_FIELDS)), actor=actor)
+    project = tracked_create(
+        JointProject(stage=stage, **require_settable(fields, PROJECT_FIELDS)), actor=actor
+    )
     _set_related(project, actor=actor, name="minerals", values=minerals)
     _set_related(project, actor=actor, name="restricted_to", values=restricted_to)
     tracked_create(
@@ -181,7 +177,7 @@ def project_update(*, actor: Actor, project: JointProject, **fields: Any) -> Joi
     """Change the project record; a new `stage` goes through project_stage_change (history)."""
     stage = fields.pop("stage", None)
     related = {name: fields.pop(name) for name in PROJECT_RELATED & set(fields)}
-    fields = _only(fields, PROJECT_FIELDS)
+    fields = require_settable(fields, PROJECT_FIELDS)
     if fields or related:
         permissions.require_manage(actor, project)
     _check_minerals(related.get("minerals"))
@@ -302,7 +298,7 @@ def milestone_create(
 @transaction.atomic
 def milestone_update(*, actor: Actor, milestone: Milestone, **fields: Any) -> Milestone:
     permissions.require_work(actor, milestone.project)
-    fields = _only(fields, MILESTONE_FIELDS)
+    fields = require_settable(fields, MILESTONE_FIELDS)
     _check_done_on(fields.get("done_on"))
     _check_meeting_links(actor, action_item=fields.get("action_item"))
     saved = tracked_update(milestone, actor=actor, fields=fields)
@@ -403,7 +399,7 @@ def commitment_create(
 def commitment_update(*, actor: Actor, commitment: FundingCommitment, **fields: Any) -> FundingCommitment:
     """Change a commitment; a new `status` must be the next step (pledged -> approved -> disbursed)."""
     permissions.require_edit_commitment(actor, commitment)
-    fields = _only(dict(fields), COMMITMENT_FIELDS)
+    fields = require_settable(dict(fields), COMMITMENT_FIELDS)
     _check_meeting_links(actor, announced_at=fields.get("announced_at"))
     status = fields.get("status", commitment.status)
     if status not in FundingStatus.values:

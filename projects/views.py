@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.contrib import messages
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.actors import web_actor
 from core.edit import ObjectEditView
+from core.exports import csv_response
 from core.paging import paginate
 from core.selectors import audit_history
 from projects import coverage as coverage_module
@@ -67,19 +66,6 @@ def portfolio(request):
     )
 
 
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer feeds a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value) -> str:
-    """Neutralise spreadsheet formulas in free text (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 CSV_HEADER = [
     "id",
     "title",
@@ -106,7 +92,7 @@ def _csv_rows(projects) -> Iterator[list[str]]:
     for project in projects.iterator(chunk_size=1000):
         yield [
             str(project.pk),
-            _cell(project.title),
+            project.title,
             "yes" if project.is_example else "no",
             "; ".join(sorted(mineral.name for mineral in project.minerals.all())),
             project.get_segment_display(),
@@ -130,13 +116,8 @@ def portfolio_csv(request):
     """Exactly the projects the portfolio shows for the same filters and order, streamed."""
     actor = web_actor(request)
     _, projects, _ = _filtered_projects(request, actor)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _csv_rows(projects)), content_type="text/csv; charset=utf-8"
-    )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="forge-projects-{stamp}.csv"'
-    return response
+    return csv_response(_csv_rows(projects), filename=f"forge-projects-{stamp}.csv")
 
 
 def project_detail(request, pk: int):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from core.actors import Actor
-from core.errors import NotFound
+from core.selectors import get_visible
 from core.webhooks.choices import DeliveryStatus
 from core.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
@@ -33,10 +33,7 @@ def subscription_overview(*, actor: Actor) -> QuerySet[WebhookSubscription]:
 
 
 def subscription_get(*, actor: Actor, pk: int) -> WebhookSubscription:
-    subscription = subscription_list(actor=actor).filter(pk=pk).first()
-    if subscription is None:
-        raise NotFound("No such webhook subscription.")
-    return subscription
+    return get_visible(subscription_list(actor=actor), pk, "No such webhook subscription.")
 
 
 def delivery_list(*, actor: Actor) -> QuerySet[WebhookDelivery]:
@@ -50,12 +47,5 @@ def delivery_list(*, actor: Actor) -> QuerySet[WebhookDelivery]:
 
 def delivery_get(*, actor: Actor, pk: int) -> WebhookDelivery:
     """A delivery with its attempts, oldest first."""
-    delivery = (
-        delivery_list(actor=actor)
-        .prefetch_related(Prefetch("attempts", queryset=WebhookAttempt.objects.order_by("number")))
-        .filter(pk=pk)
-        .first()
-    )
-    if delivery is None:
-        raise NotFound("No such webhook delivery.")
-    return delivery
+    attempts = Prefetch("attempts", queryset=WebhookAttempt.objects.order_by("number"))
+    return get_visible(delivery_list(actor=actor).prefetch_related(attempts), pk, "No such webhook delivery.")

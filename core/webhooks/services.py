@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from core.actors import Actor
 from core.choices import AuditAction, ChangeOp, Channel
 from core.errors import Forbidden, NotFound
+from core.services import require_settable
 from core.tracking import audit_record, diff, integrity_to_validation, snapshot
 from core.webhooks import events as domain_events
 from core.webhooks import feed, permissions, signing, transport
@@ -142,13 +143,6 @@ def _save_audited(
     return subscription
 
 
-def _only(fields: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
-    return fields
-
-
 def _require_manage(actor: Actor, subscription: WebhookSubscription) -> None:
     if not permissions.can_manage(actor, subscription):
         raise NotFound("No such webhook subscription.")
@@ -183,7 +177,7 @@ def subscription_update(
     """Change the URL, event types, description or `is_active`. Switching a disabled
     subscription back on clears the reason and the failure count."""
     _require_manage(actor, subscription)
-    fields = _only(fields, SUBSCRIPTION_FIELDS)
+    fields = require_settable(fields, SUBSCRIPTION_FIELDS)
     locked = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
     before = snapshot(locked)
     if "event_types" in fields:

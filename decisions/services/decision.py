@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core.actors import Actor
 from core.choices import AuditAction
 from core.errors import Forbidden
+from core.services import require_settable
 from core.tracking import audit_record, touch, tracked_create, tracked_update
 from decisions import permissions
 from decisions.choices import DECISION_TRANSITIONS, DecisionStatus
@@ -32,13 +33,6 @@ DECISION_RELATED = {"restricted_to", "outcomes", "action_items", "projects"}
 # Text and title are frozen once a decision is adopted or is being decided by procedure:
 # members answer on exactly the text circulated.
 FROZEN_STATUSES = (DecisionStatus.ADOPTED, DecisionStatus.UNDER_PROCEDURE, DecisionStatus.WITHDRAWN)
-
-
-def _only(fields: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), _("This field cannot be set here.")))
-    return fields
 
 
 def _require_manager(actor: Actor) -> None:
@@ -100,7 +94,9 @@ def decision_create(*, actor: Actor, now: datetime.datetime | None = None, **fie
     now = now or timezone.now()
     related = {name: fields.pop(name) for name in DECISION_RELATED & set(fields)}
     decision = tracked_create(
-        Decision(status=DecisionStatus.DRAFT, status_changed_at=now, **_only(fields, DECISION_FIELDS)),
+        Decision(
+            status=DecisionStatus.DRAFT, status_changed_at=now, **require_settable(fields, DECISION_FIELDS)
+        ),
         actor=actor,
     )
     for name, values in related.items():
@@ -123,7 +119,7 @@ def decision_update(
     _require_manager(actor)
     now = now or timezone.now()
     related = {name: fields.pop(name) for name in DECISION_RELATED & set(fields)}
-    fields = _only(fields, DECISION_FIELDS)
+    fields = require_settable(fields, DECISION_FIELDS)
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
     new_text = any(name in fields and fields[name] != getattr(locked, name) for name in ("text", "title"))
     if new_text and locked.status in FROZEN_STATUSES:

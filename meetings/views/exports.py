@@ -1,11 +1,10 @@
 """Downloads built from meeting data: the participants list (page, CSV and PDF), the agenda PDF."""
 
-import csv
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 
 from core.actors import web_actor
+from core.exports import csv_response
 from core.pdf import pdf_response
 from meetings import printing, selectors
 
@@ -18,29 +17,22 @@ def participants(request, pk: int):
         raise Http404("No such page.")
     rows = selectors.participants(meeting=meeting)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="participants-meeting-{meeting.pk}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["member_iso2", "member", "name", "capacity", "title", "email"])
-        for row in rows:
-            member = row.invitation.member
-            writer.writerow(
-                [
-                    member.iso2,
-                    member.name,
-                    _csv_safe(row.delegate.full_name),
-                    row.get_capacity_display(),
-                    _csv_safe(row.delegate.title),
-                    _csv_safe(row.delegate.email),
-                ]
-            )
-        return response
+        return csv_response(_participant_rows(rows), filename=f"participants-meeting-{meeting.pk}.csv")
     return render(request, "meetings/participants.html", {"meeting": meeting, "rows": rows})
 
 
-def _csv_safe(value: str) -> str:
-    # A cell starting with a formula character would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+def _participant_rows(rows):
+    yield ["member_iso2", "member", "name", "capacity", "title", "email"]
+    for row in rows:
+        member, delegate = row.invitation.member, row.delegate
+        yield [
+            member.iso2,
+            member.name,
+            delegate.full_name,
+            row.get_capacity_display(),
+            delegate.title,
+            delegate.email,
+        ]
 
 
 def participants_pdf(request, pk: int):

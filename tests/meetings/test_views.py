@@ -216,7 +216,7 @@ def test_participants_csv_for_the_secretariat_only(
         delegate=DelegateFactory(member=korea, full_name="=HYPERLINK()"),
     )
     response = secretariat_client.get(f"/meetings/{invitation.meeting_id}/participants/?format=csv")
-    lines = response.content.decode().splitlines()
+    lines = b"".join(response.streaming_content).decode().splitlines()
     assert lines[0] == "member_iso2,member,name,capacity,title,email"
     assert lines[1].startswith("KR,Republic of Korea,'=HYPERLINK(),Delegate,")
     assert korea_client.get(f"/meetings/{invitation.meeting_id}/participants/").status_code == 404
