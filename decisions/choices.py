@@ -28,6 +28,7 @@ DECISION_TRANSITIONS: dict[str, frozenset[str]] = {
     ),
     DecisionStatus.TABLED: frozenset(
         {
+            DecisionStatus.UNDER_PROCEDURE,
             DecisionStatus.ADOPTED,
             DecisionStatus.NOT_ADOPTED,
             DecisionStatus.DRAFT,
@@ -43,7 +44,9 @@ DECISION_TRANSITIONS: dict[str, frozenset[str]] = {
         }
     ),
     # Not adopted: it may be redrafted and tried again (a new procedure, another meeting).
-    DecisionStatus.NOT_ADOPTED: frozenset({DecisionStatus.DRAFT, DecisionStatus.WITHDRAWN}),
+    DecisionStatus.NOT_ADOPTED: frozenset(
+        {DecisionStatus.DRAFT, DecisionStatus.UNDER_PROCEDURE, DecisionStatus.WITHDRAWN}
+    ),
     DecisionStatus.ADOPTED: frozenset(),
     DecisionStatus.WITHDRAWN: frozenset(),
 }

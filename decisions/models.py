@@ -229,6 +229,8 @@ class WrittenProcedure(TrackedModel):
     opened_at = models.DateTimeField(editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     closing_note = models.CharField(max_length=500, blank=True, editable=False)
+    # The iCalendar SEQUENCE of the deadline event: rises with every extension.
+    ics_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-opened_at", "-id"]

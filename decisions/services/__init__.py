@@ -10,3 +10,12 @@ from decisions.services.decision import (  # noqa: F401
     decision_move,
     decision_update,
 )
+from decisions.services.procedure import (  # noqa: F401, E402
+    objection_withdraw,
+    position_answer,
+    procedure_close,
+    procedure_extend,
+    procedure_open,
+    procedure_withdraw,
+    procedures_close_due,
+)

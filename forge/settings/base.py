@@ -203,6 +203,8 @@ CELERY_BEAT_SCHEDULE["reminders-plan"] = {"task": "reminders.plan", "schedule": 
 CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {"task": "webhooks.dispatch", "schedule": 5.0}
 CELERY_BEAT_SCHEDULE["webhooks-send-due"] = {"task": "webhooks.send_due", "schedule": 5.0}
 CELERY_BEAT_SCHEDULE["webhooks-prune"] = {"task": "webhooks.prune", "schedule": 86400.0}
+# Written procedures: close those whose deadline has come (each closes once, however often this runs).
+CELERY_BEAT_SCHEDULE["decisions-close-due"] = {"task": "decisions.close_due_procedures", "schedule": 30.0}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
@@ -276,6 +278,7 @@ FORGE_REMINDER_MODULES = [
     "members.reminders",
     "meetings.reminders",
     "projects.reminders",
+    "decisions.reminders",
     "markets.reminders",
 ]
 # Where links in emails point.
