@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
+from core import confidentiality
 from core.actors import Actor
-from core.choices import Confidentiality
 from decisions.choices import CIRCULATED_STATUSES
 from decisions.models import Decision, WrittenProcedure
 
@@ -29,35 +29,28 @@ def can_manage_decisions(actor: Actor) -> bool:
     return actor.can_write and actor.is_secretariat
 
 
-def decision_visible_q(actor: Actor, prefix: str = "") -> Q:
-    """The decisions `actor` may see, as a filter on Decision (or on a model whose
-    `prefix` leads to one, e.g. "decision__")."""
+def decision_visible_q(actor: Actor) -> Q:
+    """The decisions `actor` may see, as a filter on Decision (core.confidentiality's rule, and
+    drafts for the secretariat only)."""
     if actor.is_secretariat:
         return Q()
-    levels = [Confidentiality.PUBLIC]
-    if actor.sees_members_level:
-        levels.append(Confidentiality.MEMBERS)
-    condition = Q(**{f"{prefix}confidentiality__in": levels})
-    if actor.member_id is not None:
-        named = Decision.restricted_to.through.objects.filter(
-            decision_id=OuterRef(f"{prefix}pk"), member_id=actor.member_id
-        )
-        condition |= Q(Exists(named), **{f"{prefix}confidentiality": Confidentiality.RESTRICTED})
-    return condition & Q(**{f"{prefix}status__in": CIRCULATED_STATUSES})
+    named = confidentiality.named_q(actor, Decision.restricted_to)
+    return confidentiality.visible_q(actor, named=named) & Q(status__in=CIRCULATED_STATUSES)
 
 
 def procedure_visible_q(actor: Actor, prefix: str = "") -> Q:
-    """The procedures `actor` may see: its decision visible, and the actor concerned."""
-    condition = decision_visible_q(actor, prefix=f"{prefix}decision__")
+    """The procedures `actor` may see: its decision visible, and the actor concerned
+    (`prefix` leads from the filtered model to the procedure, e.g. "procedure__")."""
     if actor.is_secretariat:
-        return condition
+        return Q()
+    decisions = Decision.objects.filter(decision_visible_q(actor)).values("pk")
     concerned = Q(**{f"{prefix}all_members": True})
     if actor.member_id is not None:
         named = WrittenProcedure.concerned.through.objects.filter(
             writtenprocedure_id=OuterRef(f"{prefix}pk"), member_id=actor.member_id
         )
         concerned |= Q(Exists(named))
-    return condition & concerned
+    return Q(**{f"{prefix}decision__in": decisions}) & concerned
 
 
 def sees_all_positions(actor: Actor, procedure: WrittenProcedure) -> bool:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from core import confidentiality
 from core.actors import Actor
 from core.choices import Confidentiality
 from core.errors import NotFound
 from decisions import permissions
 from decisions.choices import SILENT, PositionKind, ProcedureStatus
 from decisions.models import Decision, DecisionVersion, Position, StatusChange, WrittenProcedure
+from meetings import selectors as meeting_selectors
 from members.choices import MemberStatus
 from members.models import Member
 
@@ -45,11 +47,15 @@ def _latest_procedure(field: str) -> Subquery:
 
 
 def decision_list(*, actor: Actor) -> QuerySet[Decision]:
-    """Visible decisions with their meeting and the state of their latest procedure."""
+    """Visible decisions with their meeting (when the actor may see it) and the state of their
+    latest procedure."""
     return (
         Decision.objects.filter(permissions.decision_visible_q(actor))
         .select_related("meeting")
         .annotate(
+            **confidentiality.link_visible(
+                actor, link="meeting", visible=meeting_selectors.meeting_list(actor=actor)
+            ),
             procedure_status=_latest_procedure("status"),
             procedure_deadline=_latest_procedure("deadline"),
             procedure_time_zone=_latest_procedure("time_zone"),
@@ -73,7 +79,9 @@ def decision_moves(*, decision: Decision) -> list[StatusChange]:
 
 
 def version_list(*, actor: Actor) -> QuerySet[DecisionVersion]:
-    return DecisionVersion.objects.filter(permissions.decision_visible_q(actor, prefix="decision__"))
+    return DecisionVersion.objects.filter(
+        decision__in=Decision.objects.filter(permissions.decision_visible_q(actor))
+    )
 
 
 # Procedures -----------------------------------------------------------------------------
@@ -83,7 +91,7 @@ def procedure_list(*, actor: Actor) -> QuerySet[WrittenProcedure]:
     return (
         WrittenProcedure.objects.filter(permissions.procedure_visible_q(actor))
         .select_related("decision")
-        .prefetch_related(Prefetch("concerned", queryset=Member.objects.order_by("name")))
+        .prefetch_related("concerned")
     )
 
 

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("members.api.urls")),
     path("", include("meetings.api.urls")),
     path("", include("projects.api.urls")),
+    path("", include("decisions.api.urls")),
     path("", include("markets.api.urls")),
     path("", include("core.webhooks.api.urls")),
     path("", include("core.sync.api.urls")),

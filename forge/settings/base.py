@@ -261,6 +261,10 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "meetings.choices.MeetingStatus",
         "ProjectStageEnum": "projects.choices.Stage",
         "ParticipantRoleEnum": "projects.choices.ParticipantRole",
+        "DecisionKindEnum": "decisions.choices.DecisionKind",
+        "PositionKindEnum": "decisions.choices.PositionKind",
+        "DecisionStatusEnum": "decisions.choices.DecisionStatus",
+        "ProcedureStatusEnum": "decisions.choices.ProcedureStatus",
     },
 }
 

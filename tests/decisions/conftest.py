@@ -15,7 +15,14 @@ from tests.factories import DelegateFactory
 UTC = datetime.UTC
 # A Monday in winter (Brussels = UTC+1); the procedure's deadline comes a week later.
 OPENED_AT = datetime.datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
-DEADLINE_LOCAL = datetime.datetime(2026, 2, 9, 18, 0)  # 18:00 Europe/Brussels = 17:00 UTC
+
+
+def wall_clock(*parts: int) -> datetime.datetime:
+    """A local wall-clock time without zone, as a secretariat types a deadline."""
+    return datetime.datetime(*parts)  # noqa: DTZ001
+
+
+DEADLINE_LOCAL = wall_clock(2026, 2, 9, 18, 0)  # 18:00 Europe/Brussels = 17:00 UTC
 DEADLINE_UTC = datetime.datetime(2026, 2, 9, 17, 0, tzinfo=UTC)
 
 

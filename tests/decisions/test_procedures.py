@@ -9,7 +9,7 @@ from core.reminders.models import Reminder
 from decisions import reminders, services
 from decisions.choices import DecisionStatus, PositionKind, ProcedureStatus, StatementKind
 from decisions.models import Decision, WrittenProcedure
-from tests.decisions.conftest import DEADLINE_UTC, OPENED_AT
+from tests.decisions.conftest import DEADLINE_UTC, OPENED_AT, wall_clock
 
 UTC = datetime.UTC
 BEFORE = DEADLINE_UTC - datetime.timedelta(hours=1)
@@ -42,7 +42,7 @@ def test_procedure_open_deadline_in_past_refused_naming_field(draft, open_proced
 
 def test_procedure_open_nonexistent_local_time_refused(draft, open_procedure):
     with pytest.raises(ValidationError) as caught:
-        open_procedure(draft, deadline_local=datetime.datetime(2026, 3, 29, 2, 30))
+        open_procedure(draft, deadline_local=wall_clock(2026, 3, 29, 2, 30))
     assert caught.value.message_dict == {
         "deadline": [
             "2026-03-29 02:30 does not exist in Europe/Brussels (the clocks go forward); choose another time."
@@ -54,8 +54,8 @@ def test_procedure_open_nonexistent_local_time_refused(draft, open_procedure):
 @pytest.mark.parametrize(
     ("local", "utc"),
     [
-        (datetime.datetime(2026, 3, 29, 18, 0), datetime.datetime(2026, 3, 29, 16, 0, tzinfo=UTC)),
-        (datetime.datetime(2026, 10, 25, 18, 0), datetime.datetime(2026, 10, 25, 17, 0, tzinfo=UTC)),
+        (wall_clock(2026, 3, 29, 18, 0), datetime.datetime(2026, 3, 29, 16, 0, tzinfo=UTC)),
+        (wall_clock(2026, 10, 25, 18, 0), datetime.datetime(2026, 10, 25, 17, 0, tzinfo=UTC)),
     ],
 )
 def test_procedure_closes_at_right_instant_on_day_clocks_change(draft, open_procedure, local, utc):
@@ -160,6 +160,7 @@ def test_extend_moves_deadline_reminders(procedure, secretariat_actor):
         return sorted(
             Reminder.objects.filter(kind=reminders.DEADLINE, status=status)
             .values_list("due_at", flat=True)
+            .order_by("due_at")
             .distinct()
         )
 
@@ -171,7 +172,7 @@ def test_extend_moves_deadline_reminders(procedure, secretariat_actor):
     services.procedure_extend(
         actor=secretariat_actor,
         procedure=procedure,
-        deadline_local=datetime.datetime(2026, 2, 11, 18, 0),
+        deadline_local=wall_clock(2026, 2, 11, 18, 0),
         now=OPENED_AT + datetime.timedelta(days=1),
     )
 
@@ -192,7 +193,7 @@ def test_extend_earlier_refused(procedure, secretariat_actor):
         services.procedure_extend(
             actor=secretariat_actor,
             procedure=procedure,
-            deadline_local=datetime.datetime(2026, 2, 8, 18, 0),
+            deadline_local=wall_clock(2026, 2, 8, 18, 0),
             now=OPENED_AT,
         )
     assert list(caught.value.message_dict) == ["deadline"]

@@ -1,0 +1,170 @@
+"""Decisions, text versions, written procedures and positions over the API.
+
+Reads are scoped by the selectors (what the caller may not see is 404). Writes are POSTs to
+actions, each calling one service, each honouring Idempotency-Key. A member-bound write token
+answers procedures for its own member only.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.idempotency import idempotent
+from core.api.views import ModelViewSet, ReadOnlyViewSet, etag_for
+from core.errors import NotFound
+from decisions import selectors, services
+from decisions.api.serializers import (
+    AnswerSerializer,
+    DecisionSerializer,
+    DecisionVersionSerializer,
+    PositionSerializer,
+    ProcedureExtendSerializer,
+    ProcedureOpenSerializer,
+    ProcedureSerializer,
+    ProcedureWithdrawSerializer,
+    WithdrawObjectionSerializer,
+)
+from decisions.filters import DecisionFilter, PositionFilter, ProcedureFilter
+
+
+def _body(serializer_class, request):
+    body = serializer_class(data=request.data, context={"request": request})
+    body.is_valid(raise_exception=True)
+    return body.validated_data
+
+
+class DecisionViewSet(ModelViewSet):
+    """Decisions the caller may see (drafts: the secretariat only). The secretariat drafts and
+    edits them; a text change makes a new version (`/versions/`). The reference is given on
+    adoption."""
+
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilter
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.decision_list(actor=self.actor).prefetch_related("restricted_to")
+
+    def get_object(self):
+        return selectors.decision_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def representation(self, instance) -> dict:
+        if not hasattr(instance, "procedure_status"):
+            instance = self.get_queryset().get(pk=instance.pk)
+        return DecisionSerializer(instance, context=self.get_serializer_context()).data
+
+    def perform_create(self, serializer):
+        return services.decision_create(actor=self.actor, **serializer.validated_data)
+
+    def perform_update(self, serializer, instance):
+        return services.decision_update(actor=self.actor, decision=instance, **serializer.validated_data)
+
+    @extend_schema(responses=DecisionVersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request, pk=None):
+        """Every version of the text, oldest first."""
+        decision = self.get_object()
+        return Response(
+            DecisionVersionSerializer(selectors.decision_versions(decision=decision), many=True).data
+        )
+
+
+class ProcedureViewSet(ReadOnlyViewSet):
+    """Written (silence) procedures the caller may see: its decision visible, and the caller's
+    member concerned. POST to open (secretariat), answer, withdraw an objection, extend, withdraw."""
+
+    serializer_class = ProcedureSerializer
+    filterset_class = ProcedureFilter
+
+    def get_queryset(self):
+        return selectors.procedure_list(actor=self.actor)
+
+    def get_object(self):
+        pk = self.kwargs["pk"]
+        return selectors.procedure_get(actor=self.actor, pk=int(pk))
+
+    def _respond(self, instance, code=status.HTTP_200_OK, serializer_class=ProcedureSerializer):
+        if serializer_class is ProcedureSerializer:
+            instance = selectors.procedure_list(actor=self.actor).get(pk=instance.pk)
+        data = serializer_class(instance, context=self.get_serializer_context()).data
+        return Response(data, status=code, headers={"ETag": etag_for(data)})
+
+    @extend_schema(request=ProcedureOpenSerializer, responses={201: ProcedureSerializer})
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        """Open a procedure on a decision: the deadline is a wall-clock time in `time_zone`."""
+        data = _body(ProcedureOpenSerializer, request)
+        decision_id = data.pop("decision")
+        try:
+            decision = selectors.decision_get(actor=self.actor, pk=decision_id)
+        except NotFound as exc:
+            raise NotFound("No such decision.") from exc
+        with transaction.atomic():
+            procedure = services.procedure_open(actor=self.actor, decision=decision, **data)
+        return self._respond(procedure, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AnswerSerializer, responses={201: PositionSerializer})
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def answer(self, request, pk=None):
+        """Answer for a member: support, objection (a reason is required) or a statement for the
+        record. Until the deadline; a later answer is refused (400, naming `kind`)."""
+        procedure = self.get_object()
+        data = _body(AnswerSerializer, request)
+        with transaction.atomic():
+            position = services.position_answer(actor=self.actor, procedure=procedure, **data)
+        return self._respond(position, status.HTTP_201_CREATED, PositionSerializer)
+
+    @extend_schema(request=WithdrawObjectionSerializer, responses=PositionSerializer)
+    @action(detail=True, methods=["post"], url_path="withdraw-objection")
+    @idempotent
+    def withdraw_objection(self, request, pk=None):
+        """A member takes back its objection before the deadline."""
+        procedure = self.get_object()
+        data = _body(WithdrawObjectionSerializer, request)
+        with transaction.atomic():
+            position = services.objection_withdraw(actor=self.actor, procedure=procedure, **data)
+        return self._respond(position, serializer_class=PositionSerializer)
+
+    @extend_schema(request=ProcedureExtendSerializer, responses=ProcedureSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def extend(self, request, pk=None):
+        """Move the deadline later (secretariat); the reminders move with it."""
+        procedure = self.get_object()
+        data = _body(ProcedureExtendSerializer, request)
+        with transaction.atomic():
+            procedure = services.procedure_extend(actor=self.actor, procedure=procedure, **data)
+        return self._respond(procedure)
+
+    @extend_schema(request=ProcedureWithdrawSerializer, responses=ProcedureSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def withdraw(self, request, pk=None):
+        """Withdraw the procedure before its deadline (secretariat); the decision returns to draft."""
+        procedure = self.get_object()
+        data = _body(ProcedureWithdrawSerializer, request)
+        with transaction.atomic():
+            procedure = services.procedure_withdraw(actor=self.actor, procedure=procedure, **data)
+        return self._respond(procedure)
+
+
+class PositionViewSet(ReadOnlyViewSet):
+    """Members' positions in procedures: a delegation sees its own, and the others' once the
+    procedure is closed (or while open when the procedure shows them)."""
+
+    serializer_class = PositionSerializer
+    filterset_class = PositionFilter
+
+    def get_queryset(self):
+        return selectors.position_list(actor=self.actor)
+
+    def get_object(self):
+        position = self.get_queryset().filter(pk=int(self.kwargs["pk"])).first()
+        if position is None:
+            raise NotFound("No such position.")
+        return position
