@@ -7,14 +7,13 @@ answers procedures for its own member only.
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.idempotency import idempotent
-from core.api.views import ModelViewSet, ReadOnlyViewSet, etag_for
+from core.api.views import ModelViewSet, ReadOnlyViewSet
+from core.api.writes import post_write, write_action
 from core.errors import NotFound
 from decisions import selectors, services
 from decisions.api.serializers import (
@@ -29,12 +28,6 @@ from decisions.api.serializers import (
     WithdrawObjectionSerializer,
 )
 from decisions.filters import DecisionFilter, PositionFilter, ProcedureFilter
-
-
-def _body(serializer_class, request):
-    body = serializer_class(data=request.data, context={"request": request})
-    body.is_valid(raise_exception=True)
-    return body.validated_data
 
 
 class DecisionViewSet(ModelViewSet):
@@ -87,70 +80,39 @@ class ProcedureViewSet(ReadOnlyViewSet):
         pk = self.kwargs["pk"]
         return selectors.procedure_get(actor=self.actor, pk=int(pk))
 
-    def _respond(self, instance, code=status.HTTP_200_OK, serializer_class=ProcedureSerializer):
-        if serializer_class is ProcedureSerializer:
-            instance = selectors.procedure_list(actor=self.actor).get(pk=instance.pk)
-        data = serializer_class(instance, context=self.get_serializer_context()).data
-        return Response(data, status=code, headers={"ETag": etag_for(data)})
+    def representation(self, instance) -> dict:
+        fresh = selectors.procedure_list(actor=self.actor).get(pk=instance.pk)
+        return ProcedureSerializer(fresh, context=self.get_serializer_context()).data
 
     @extend_schema(request=ProcedureOpenSerializer, responses={201: ProcedureSerializer})
-    @idempotent
-    def create(self, request, *args, **kwargs):
+    @post_write(body=ProcedureOpenSerializer, status=status.HTTP_201_CREATED)
+    def create(self, request, data):
         """Open a procedure on a decision: the deadline is a wall-clock time in `time_zone`."""
-        data = _body(ProcedureOpenSerializer, request)
-        decision_id = data.pop("decision")
-        try:
-            decision = selectors.decision_get(actor=self.actor, pk=decision_id)
-        except NotFound as exc:
-            raise NotFound("No such decision.") from exc
-        with transaction.atomic():
-            procedure = services.procedure_open(actor=self.actor, decision=decision, **data)
-        return self._respond(procedure, status.HTTP_201_CREATED)
+        decision = selectors.decision_get(actor=self.actor, pk=data.pop("decision"))
+        return services.procedure_open(actor=self.actor, decision=decision, **data)
 
-    @extend_schema(request=AnswerSerializer, responses={201: PositionSerializer})
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def answer(self, request, pk=None):
+    @write_action(body=AnswerSerializer, status=status.HTTP_201_CREATED, response=PositionSerializer)
+    def answer(self, request, data, pk=None):
         """Answer for a member: support, objection (a reason is required) or a statement for the
         record. Until the deadline; a later answer is refused (400, naming `kind`)."""
-        procedure = self.get_object()
-        data = _body(AnswerSerializer, request)
-        with transaction.atomic():
-            position = services.position_answer(actor=self.actor, procedure=procedure, **data)
-        return self._respond(position, status.HTTP_201_CREATED, PositionSerializer)
+        return services.position_answer(actor=self.actor, procedure=self.get_object(), **data)
 
-    @extend_schema(request=WithdrawObjectionSerializer, responses=PositionSerializer)
-    @action(detail=True, methods=["post"], url_path="withdraw-objection")
-    @idempotent
-    def withdraw_objection(self, request, pk=None):
+    @write_action(
+        body=WithdrawObjectionSerializer, response=PositionSerializer, url_path="withdraw-objection"
+    )
+    def withdraw_objection(self, request, data, pk=None):
         """A member takes back its objection before the deadline."""
-        procedure = self.get_object()
-        data = _body(WithdrawObjectionSerializer, request)
-        with transaction.atomic():
-            position = services.objection_withdraw(actor=self.actor, procedure=procedure, **data)
-        return self._respond(position, serializer_class=PositionSerializer)
+        return services.objection_withdraw(actor=self.actor, procedure=self.get_object(), **data)
 
-    @extend_schema(request=ProcedureExtendSerializer, responses=ProcedureSerializer)
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def extend(self, request, pk=None):
+    @write_action(body=ProcedureExtendSerializer)
+    def extend(self, request, data, pk=None):
         """Move the deadline later (secretariat); the reminders move with it."""
-        procedure = self.get_object()
-        data = _body(ProcedureExtendSerializer, request)
-        with transaction.atomic():
-            procedure = services.procedure_extend(actor=self.actor, procedure=procedure, **data)
-        return self._respond(procedure)
+        return services.procedure_extend(actor=self.actor, procedure=self.get_object(), **data)
 
-    @extend_schema(request=ProcedureWithdrawSerializer, responses=ProcedureSerializer)
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def withdraw(self, request, pk=None):
+    @write_action(body=ProcedureWithdrawSerializer)
+    def withdraw(self, request, data, pk=None):
         """Withdraw the procedure before its deadline (secretariat); the decision returns to draft."""
-        procedure = self.get_object()
-        data = _body(ProcedureWithdrawSerializer, request)
-        with transaction.atomic():
-            procedure = services.procedure_withdraw(actor=self.actor, procedure=procedure, **data)
-        return self._respond(procedure)
+        return services.procedure_withdraw(actor=self.actor, procedure=self.get_object(), **data)
 
 
 class PositionViewSet(ReadOnlyViewSet):

@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 
 from core.models import AuditEntry, Change
 from core.reminders.models import Reminder
+from decisions import services as decision_services
 from meetings import services as meeting_services
 from meetings.choices import MeetingKind, MeetingStatus
 from meetings.models import DocumentVersion
@@ -84,6 +85,19 @@ def world(system_actor, secretariat_user, korea, japan, api_client_for, settings
     )
     MineralFactory(name="Lithium", slug="lithium")
     project = JointProjectFactory(lead_member=korea)
+    decision = decision_services.decision_create(
+        actor=system_actor, title="Work plan", kind="work_plan", text="The forum adopts its work plan."
+    )
+    procedure = decision_services.procedure_open(
+        actor=system_actor,
+        decision=decision,
+        deadline_local=datetime.datetime(2026, 11, 20, 18, 0),  # noqa: DTZ001 - a wall-clock time
+        time_zone="Europe/Brussels",
+        now=NOW,
+    )
+    decision_services.position_answer(
+        actor=system_actor, procedure=procedure, member=korea, kind="objection", text="Paragraph 1", now=NOW
+    )
     secretariat = APIClient()
     secretariat.force_authenticate(secretariat_user)
     korea_token = api_client_for(TokenScope.WRITE, korea)
@@ -104,6 +118,10 @@ def world(system_actor, secretariat_user, korea, japan, api_client_for, settings
             "japan": japan,
             "delegate": DelegateFactory(member=korea),
             "subscription": subscription["id"],
+            "procedure": procedure,
+            "draft": decision_services.decision_create(
+                actor=system_actor, title="Second", kind="decision", text="Text."
+            ),
         },
     )
 
@@ -254,6 +272,45 @@ CASES = [
         lambda w: "/api/v1/project-updates/",
         lambda w: {"project": w["project"].pk, "text": "On track"},
         client="korea_token",
+    ),
+    Case(
+        "/api/v1/decisions/",
+        lambda w: "/api/v1/decisions/",
+        lambda w: {"title": "Joint statement", "kind": "joint_statement", "text": "1.\n\n2."},
+    ),
+    Case(
+        "/api/v1/procedures/",
+        lambda w: "/api/v1/procedures/",
+        lambda w: {
+            "decision": w["draft"].pk,
+            "deadline_local": "2026-11-30T18:00",
+            "time_zone": "Europe/Brussels",
+        },
+    ),
+    Case(
+        "/api/v1/procedures/{id}/answer/",
+        lambda w: f"/api/v1/procedures/{w['procedure'].pk}/answer/",
+        lambda w: {"member": "KR", "kind": "support"},
+        client="korea_token",
+    ),
+    Case(
+        "/api/v1/procedures/{id}/withdraw-objection/",
+        lambda w: f"/api/v1/procedures/{w['procedure'].pk}/withdraw-objection/",
+        lambda w: {"member": "KR"},
+        client="korea_token",
+        status=200,
+    ),
+    Case(
+        "/api/v1/procedures/{id}/extend/",
+        lambda w: f"/api/v1/procedures/{w['procedure'].pk}/extend/",
+        lambda w: {"deadline_local": "2026-11-27T18:00"},
+        status=200,
+    ),
+    Case(
+        "/api/v1/procedures/{id}/withdraw/",
+        lambda w: f"/api/v1/procedures/{w['procedure'].pk}/withdraw/",
+        lambda w: {"note": "Redraft"},
+        status=200,
     ),
     Case(
         "/api/v1/webhooks/",
