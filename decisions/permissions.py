@@ -29,11 +29,13 @@ def can_manage_decisions(actor: Actor) -> bool:
     return actor.can_write and actor.is_secretariat
 
 
-def decision_visible_q(actor: Actor) -> Q:
+def decision_visible_q(actor: Actor, prefix: str = "") -> Q:
     """The decisions `actor` may see, as a filter on Decision (core.confidentiality's rule, and
-    drafts for the secretariat only)."""
+    drafts for the secretariat only); with `prefix` ("adopted_by__"), on a model pointing at one."""
     if actor.is_secretariat:
         return Q()
+    if prefix:
+        return Q(**{f"{prefix}in": Decision.objects.filter(decision_visible_q(actor)).values("pk")})
     named = confidentiality.named_q(actor, Decision.restricted_to)
     return confidentiality.visible_q(actor, named=named) & Q(status__in=CIRCULATED_STATUSES)
 
