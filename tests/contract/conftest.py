@@ -33,9 +33,11 @@ from tests.factories import (
 )
 
 
-@pytest.fixture
-def openapi_document(db) -> dict:
-    response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+@pytest.fixture(scope="module")
+def openapi_document(django_db_setup, django_db_blocker) -> dict:
+    # Generating the document takes seconds; every test of a module reads the same one.
+    with django_db_blocker.unblock():
+        response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     return response.json()
 
