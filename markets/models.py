@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TrackedModel
@@ -115,7 +116,7 @@ class PriceObservation(TrackedModel):
     def __str__(self) -> str:
         return f"{self.product}: {self.currency} {self.price}/{self.unit} on {self.observed_on.isoformat()}"
 
-    @property
+    @cached_property
     def tariff(self):
         """The tariff per unit under the rule in force on its date, against the reference price
         annotated by markets.selectors.observation_list; None without a reference."""

@@ -91,6 +91,7 @@ def tariff_for(
     price: Decimal,
     quantity: Decimal = Decimal("1"),
     rule: TariffRule | None = None,
+    explain: bool = True,
 ) -> Tariff:
     """The tariff for one observed price against one reference price (see the module doc)."""
     rule = rule or RULES[-1]
@@ -102,6 +103,24 @@ def tariff_for(
         rate = min(uncapped, rule.cap)
         per_unit = (price * rate).quantize(CENT, rounding=ROUND_HALF_UP)
         amount = (price * quantity * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    working = _working(rule, reference, price, quantity, gap, uncapped, per_unit, amount) if explain else []
+    return Tariff(
+        rule=rule,
+        reference=reference,
+        price=price,
+        quantity=quantity,
+        gap=gap,
+        uncapped_rate=uncapped,
+        rate=rate,
+        capped=uncapped > rule.cap,
+        per_unit=per_unit,
+        amount=amount,
+        working=working,
+    )
+
+
+def _working(rule, reference, price, quantity, gap, uncapped, per_unit, amount) -> list[str]:
+    """The steps of the calculation in words, for the calculator page."""
     working = [
         _("Rule %(code)s v%(version)s.") % {"code": rule.code, "version": rule.version},
         _("Gap = reference − price = %(ref)s − %(price)s = %(gap)s%(note)s.")
@@ -121,19 +140,7 @@ def tariff_for(
         _("Tariff on %(quantity)s units = price × quantity × rate = %(value)s (rounded half up to the cent).")
         % {"quantity": quantity, "value": amount},
     ]
-    return Tariff(
-        rule=rule,
-        reference=reference,
-        price=price,
-        quantity=quantity,
-        gap=gap,
-        uncapped_rate=uncapped,
-        rate=rate,
-        capped=uncapped > rule.cap,
-        per_unit=per_unit,
-        amount=amount,
-        working=working,
-    )
+    return working
 
 
 def observation_tariff(
@@ -142,4 +149,4 @@ def observation_tariff(
     """The tariff for an observed price on `day`, or None when no reference price applies."""
     if reference is None or price is None or price <= 0:
         return None
-    return tariff_for(reference=reference, price=price, quantity=quantity, rule=rule_on(day))
+    return tariff_for(reference=reference, price=price, quantity=quantity, rule=rule_on(day), explain=False)
