@@ -29,6 +29,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("calendar/", include("meetings.calendar_urls")),
     path("projects/", include("projects.urls")),
+    path("decisions/", include("decisions.urls")),
     path("markets/", include("markets.urls")),
     path("reminders/", include("core.reminders.urls")),
     path("webhooks/", include("core.webhooks.urls")),
