@@ -47,13 +47,16 @@ from core.actors import Actor
 from core.choices import Channel, Confidentiality
 from core.reminders.registry import ReminderKind
 from core.reminders.services import Desired, Recipient, reminder_cancel_for, reminder_plan
-from core.reminders.timing import days_before, days_before_occurrence, local_date, weekly_occurrences
+from core.reminders.timing import (
+    before_then_weekly,
+    days_before,
+    days_before_occurrence,
+    local_date,
+)
 from meetings import selectors
 from meetings.choices import ActionItemStatus, InvitationStatus, MeetingStatus, RegistrationStatus
 from meetings.models import ActionItem, Document, DocumentVersion, Invitation, Meeting, Registration
-from members.choices import Capacity
-from members.models import Delegate
-from members.reminders import secretariat_recipients
+from members.reminders import focal_point_recipients, recipient_for, secretariat_recipients
 
 INVITATION = "meeting.invitation"
 RSVP_DEADLINE = "meeting.rsvp_deadline"
@@ -234,27 +237,6 @@ REMINDER_KINDS = [
 ]
 
 
-def _focal_points(member_ids: set[int], today: datetime.date) -> dict[int, list[Recipient]]:
-    found: dict[int, list[Recipient]] = {member_id: [] for member_id in member_ids}
-    delegates = Delegate.objects.filter(member_id__in=member_ids, capacity=Capacity.FOCAL_POINT).exclude(
-        email=""
-    )
-    for delegate in delegates.select_related("member").order_by("pk"):
-        if delegate.is_active_on(today):
-            found[delegate.member_id].append(_recipient(delegate))
-    return found
-
-
-def _recipient(delegate: Delegate) -> Recipient:
-    return Recipient(
-        email=delegate.email,
-        name=delegate.full_name,
-        user_id=delegate.user_id,
-        time_zone=delegate.member.capital_time_zone,
-        member_id=delegate.member_id,
-    )
-
-
 def meeting_reminders_plan(*, meeting: Meeting, now: datetime.datetime | None = None) -> None:
     """Make the meeting's open reminders match its invitations, answers and registrations.
     Three reads and the engine's constant handful of writes, whatever the numbers."""
@@ -264,7 +246,7 @@ def meeting_reminders_plan(*, meeting: Meeting, now: datetime.datetime | None = 
         invitations = list(
             Invitation.objects.filter(meeting=meeting).only("pk", "member_id", "status", "created_at")
         )
-        focal = _focal_points({invitation.member_id for invitation in invitations}, now.date())
+        focal = focal_point_recipients({invitation.member_id for invitation in invitations}, now.date())
         desired += _invitation_desired(meeting, invitations, focal)
         desired += _rsvp_desired(meeting, invitations, focal)
         desired += _upcoming_desired(meeting)
@@ -315,7 +297,7 @@ def _upcoming_desired(meeting):
         .order_by("pk")
     )
     for registration in registrations:
-        recipient = _recipient(registration.delegate)
+        recipient = recipient_for(registration.delegate)
         for days in UPCOMING_DAYS:
             yield Desired(
                 subject=meeting,
@@ -337,7 +319,7 @@ def action_item_reminders_plan(*, items: Iterable[ActionItem], now: datetime.dat
     items = list(items)
     if not items:
         return 0
-    focal = _focal_points({item.owner_id for item in items}, now.date())
+    focal = focal_point_recipients({item.owner_id for item in items}, now.date())
     desired = [d for item in items for d in _action_desired(item, focal[item.owner_id], now)]
     return reminder_plan(subjects=items, kinds=ACTION_KINDS, desired=desired, now=now).created
 
@@ -345,28 +327,17 @@ def action_item_reminders_plan(*, items: Iterable[ActionItem], now: datetime.dat
 def _action_desired(item: ActionItem, recipients: list[Recipient], now: datetime.datetime):
     if _action_closed(item):
         return
-    context = {"description": item.description[:200], "due_on": item.due_on.isoformat()}
-    since = item.due_on + datetime.timedelta(days=1)
-    for recipient in recipients:
-        tz = recipient.time_zone
-        for days in ACTION_DAYS:
-            yield Desired(
-                subject=item,
-                kind=ACTION_DUE,
-                recipient=recipient,
-                occurrence=days_before_occurrence(item.due_on, days, tz=tz),
-                due_at=days_before(item.due_on, days, tz=tz),
-                context={**context, "days_before": days},
-            )
-        for occurrence, due_at in weekly_occurrences(since=since, now=now, tz=tz):
-            yield Desired(
-                subject=item,
-                kind=ACTION_OVERDUE,
-                recipient=recipient,
-                occurrence=occurrence,
-                due_at=due_at,
-                context=context,
-            )
+    yield from before_then_weekly(
+        subject=item,
+        recipients=recipients,
+        target=item.due_on,
+        days=ACTION_DAYS,
+        before_kind=ACTION_DUE,
+        weekly_kind=ACTION_OVERDUE,
+        weekly_since=item.due_on + datetime.timedelta(days=1),
+        context={"description": item.description[:200], "due_on": item.due_on.isoformat()},
+        now=now,
+    )
 
 
 def action_item_reminders_cancel(*, item: ActionItem) -> int:
@@ -408,7 +379,7 @@ def document_readers(document: Document, *, today: datetime.date) -> list[Recipi
             Invitation.objects.filter(meeting_id=document.meeting_id).values_list("member_id", flat=True)
         )
     readers = _members_who_read(document, candidates)
-    focal = _focal_points(readers, today)
+    focal = focal_point_recipients(readers, today)
     return [recipient for pk in sorted(readers) for recipient in focal[pk]]
 
 

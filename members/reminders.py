@@ -17,10 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.reminders.registry import ReminderKind
-from core.reminders.services import Desired, Recipient, reminder_plan
-from core.reminders.timing import days_before, days_before_occurrence, local_date, weekly_occurrences
-from members.choices import ChairRole
-from members.models import ChairTerm
+from core.reminders.services import Recipient, reminder_plan
+from core.reminders.timing import (
+    before_then_weekly,
+    local_date,
+)
+from members.choices import Capacity, ChairRole
+from members.models import ChairTerm, Delegate
 from members.permissions import SECRETARIAT_ROLES
 
 HANDOVER = "chair.handover"
@@ -88,6 +91,29 @@ REMINDER_KINDS = [
 ]
 
 
+def recipient_for(delegate: Delegate) -> Recipient:
+    """A delegate as a reminder recipient, in its member's capital time zone."""
+    return Recipient(
+        email=delegate.email,
+        name=delegate.full_name,
+        user_id=delegate.user_id,
+        time_zone=delegate.member.capital_time_zone,
+        member_id=delegate.member_id,
+    )
+
+
+def focal_point_recipients(member_ids: set[int], today: datetime.date) -> dict[int, list[Recipient]]:
+    """Each member's focal points active on `today` with an email address, oldest first (one query)."""
+    found: dict[int, list[Recipient]] = {member_id: [] for member_id in member_ids}
+    delegates = Delegate.objects.filter(member_id__in=member_ids, capacity=Capacity.FOCAL_POINT).exclude(
+        email=""
+    )
+    for delegate in delegates.select_related("member").order_by("pk"):
+        if delegate.is_active_on(today):
+            found[delegate.member_id].append(recipient_for(delegate))
+    return found
+
+
 def secretariat_recipients() -> list[Recipient]:
     """Secretariat accounts with an email address (and superusers, who act as admins)."""
     users = (
@@ -132,30 +158,17 @@ def chair_handover_plan(*, now: datetime.datetime | None = None) -> int:
 def _desired_for(term: ChairTerm, recipients: list[Recipient], *, last: bool, now: datetime.datetime):
     if term.ends_on is None:
         return
-    base = {"member_name": term.member.name, "ends_on": term.ends_on.isoformat()}
-    for recipient in recipients:
-        tz = recipient.time_zone
-        for days in HANDOVER_DAYS:
-            yield Desired(
-                subject=term,
-                kind=HANDOVER,
-                recipient=recipient,
-                occurrence=days_before_occurrence(term.ends_on, days, tz=tz),
-                due_at=days_before(term.ends_on, days, tz=tz),
-                context={**base, "days_before": days},
-            )
-        if not last:
-            continue
-        since = term.ends_on - datetime.timedelta(days=WEEKLY_FROM_DAYS)
-        for occurrence, due_at in weekly_occurrences(since=since, now=now, tz=tz):
-            yield Desired(
-                subject=term,
-                kind=NO_SUCCESSOR,
-                recipient=recipient,
-                occurrence=occurrence,
-                due_at=due_at,
-                context=base,
-            )
+    yield from before_then_weekly(
+        subject=term,
+        recipients=recipients,
+        target=term.ends_on,
+        days=HANDOVER_DAYS,
+        before_kind=HANDOVER,
+        weekly_kind=NO_SUCCESSOR if last else None,
+        weekly_since=term.ends_on - datetime.timedelta(days=WEEKLY_FROM_DAYS),
+        context={"member_name": term.member.name, "ends_on": term.ends_on.isoformat()},
+        now=now,
+    )
 
 
 def plan_periodic(*, now: datetime.datetime) -> int:

@@ -19,10 +19,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.reminders.registry import ReminderKind
-from core.reminders.services import Desired, Recipient, reminder_plan
-from core.reminders.timing import days_before, days_before_occurrence, weekly_occurrences
-from members.choices import Capacity
-from members.models import Delegate
+from core.reminders.services import Recipient, reminder_plan
+from core.reminders.timing import before_then_weekly
+from members.reminders import focal_point_recipients
 from projects.models import JointProject, Milestone, ProjectParticipant
 
 DUE = "project.milestone_due"
@@ -85,21 +84,7 @@ def _recipients_by_project(project_ids: set[int], today: datetime.date) -> dict[
     ):
         members[pk].add(member)
     member_ids = set().union(*members.values()) if members else set()
-    by_member: dict[int, list[Recipient]] = defaultdict(list)
-    delegates = Delegate.objects.filter(member_id__in=member_ids, capacity=Capacity.FOCAL_POINT).exclude(
-        email=""
-    )
-    for delegate in delegates.select_related("member").order_by("pk"):
-        if delegate.is_active_on(today):
-            by_member[delegate.member_id].append(
-                Recipient(
-                    email=delegate.email,
-                    name=delegate.full_name,
-                    user_id=delegate.user_id,
-                    time_zone=delegate.member.capital_time_zone,
-                    member_id=delegate.member_id,
-                )
-            )
+    by_member = focal_point_recipients(member_ids, today)
     return {pk: [r for member in sorted(ids) for r in by_member[member]] for pk, ids in members.items()}
 
 
@@ -128,27 +113,17 @@ def project_reminders_plan(*, project: JointProject, now: datetime.datetime | No
 def _desired_for(milestone: Milestone, recipients: list[Recipient], now: datetime.datetime):
     if milestone.done_on is not None:
         return
-    context = {"title": milestone.title, "due_on": milestone.due_on.isoformat()}
-    for recipient in recipients:
-        tz = recipient.time_zone
-        yield Desired(
-            subject=milestone,
-            kind=DUE,
-            recipient=recipient,
-            occurrence=days_before_occurrence(milestone.due_on, DUE_DAYS, tz=tz),
-            due_at=days_before(milestone.due_on, DUE_DAYS, tz=tz),
-            context=context,
-        )
-        since = milestone.due_on + datetime.timedelta(days=1)
-        for occurrence, due_at in weekly_occurrences(since=since, now=now, tz=tz):
-            yield Desired(
-                subject=milestone,
-                kind=OVERDUE,
-                recipient=recipient,
-                occurrence=occurrence,
-                due_at=due_at,
-                context=context,
-            )
+    yield from before_then_weekly(
+        subject=milestone,
+        recipients=recipients,
+        target=milestone.due_on,
+        days=[DUE_DAYS],
+        before_kind=DUE,
+        weekly_kind=OVERDUE,
+        weekly_since=milestone.due_on + datetime.timedelta(days=1),
+        context={"title": milestone.title, "due_on": milestone.due_on.isoformat()},
+        now=now,
+    )
 
 
 def plan_periodic(*, now: datetime.datetime) -> int:

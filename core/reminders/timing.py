@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections.abc import Iterable, Iterator
+
+from core.reminders.services import Desired, Recipient
 
 UTC = datetime.UTC
 DEFAULT_HOUR = datetime.time(9, 0)
@@ -54,3 +57,44 @@ def weekly_occurrences(
         year, week, _ = week_start.isocalendar()
         found.append((f"week:{year}-W{week:02d}", at_local(week_start, tz=tz, at=at)))
     return found
+
+
+def before_then_weekly(
+    *,
+    subject,
+    recipients: Iterable[Recipient],
+    target: datetime.datetime | datetime.date,
+    days: Iterable[int],
+    before_kind: str,
+    weekly_kind: str | None = None,
+    weekly_since: datetime.date | None = None,
+    context: dict,
+    now: datetime.datetime,
+) -> Iterator[Desired]:
+    """The reminders of something with a date: "N days before" `target` (each N in `days`,
+    at 09:00 in each recipient's time zone, `days_before` in its context), then, when
+    `weekly_kind` is given, one each Monday from `weekly_since` on (an overdue item, a missing
+    successor) while the caller keeps asking for them."""
+    days = tuple(days)
+    for recipient in recipients:
+        tz = recipient.time_zone
+        for count in days:
+            yield Desired(
+                subject=subject,
+                kind=before_kind,
+                recipient=recipient,
+                occurrence=days_before_occurrence(target, count, tz=tz),
+                due_at=days_before(target, count, tz=tz),
+                context={**context, "days_before": count},
+            )
+        if weekly_kind is None or weekly_since is None:
+            continue
+        for occurrence, due_at in weekly_occurrences(since=weekly_since, now=now, tz=tz):
+            yield Desired(
+                subject=subject,
+                kind=weekly_kind,
+                recipient=recipient,
+                occurrence=occurrence,
+                due_at=due_at,
+                context=context,
+            )
