@@ -23,7 +23,7 @@ from core.reminders.registry import ReminderKind
 from core.reminders.services import Desired, reminder_plan
 from decisions.choices import ProcedureStatus
 from decisions.models import Position, WrittenProcedure
-from meetings.reminders import _focal_points  # the one rule for "a member's focal points on a day"
+from members.reminders import focal_point_recipients  # the one rule for "a member's focal points on a day"
 
 OPENED = "decision.procedure_opened"
 DEADLINE = "decision.procedure_deadline"
@@ -99,7 +99,7 @@ REMINDER_KINDS = [
 def _concerned_focal(procedure: WrittenProcedure, now: datetime.datetime) -> dict:
     from decisions.services.procedure import concerned_members
 
-    return _focal_points(set(concerned_members(procedure).values_list("pk", flat=True)), now.date())
+    return focal_point_recipients(set(concerned_members(procedure).values_list("pk", flat=True)), now.date())
 
 
 def procedure_reminders_plan(*, procedure: WrittenProcedure, now: datetime.datetime | None = None) -> None:
