@@ -160,7 +160,7 @@ class ConcentrationListView(APIView):
     and HHI, with the number of the forum's active projects (that the caller may see) outside
     the leading producer. Computed from production-figures (which are on the change feed)."""
 
-    @extend_schema(responses=ConcentrationPageSerializer)
+    @extend_schema(responses=ConcentrationPageSerializer, operation_id="concentration_list")
     def get(self, request):
         items = concentration.concentration_for(actor=_actor(request))
         return Response({"next": None, "results": ConcentrationSerializer(items, many=True).data})
@@ -169,7 +169,7 @@ class ConcentrationListView(APIView):
 class ConcentrationDetailView(APIView):
     """Supply concentration of one mineral (by slug)."""
 
-    @extend_schema(responses=ConcentrationSerializer)
+    @extend_schema(responses=ConcentrationSerializer, operation_id="concentration_retrieve")
     def get(self, request, slug: str):
         actor = _actor(request)
         mineral = project_selectors.mineral_get(actor=actor, slug=slug)
