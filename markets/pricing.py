@@ -23,6 +23,7 @@ from projects.money import parse_currency
 PRICE_PLACES = Decimal("0.0001")
 RATE_PLACES = Decimal("0.0000000001")
 MAX_PRICE = Decimal("99999999999999")  # Decimal(18, 4): 14 digits before the point
+MAX_RATE = Decimal("9999999999")  # Decimal(20, 10): 10 digits before the point
 
 
 def parse_decimal(raw, *, field: str, places: Decimal, example: str, maximum: Decimal = MAX_PRICE) -> Decimal:
@@ -111,7 +112,9 @@ def _rate_parts(product_currency: str, currency: str, rate, rate_on, rate_source
         errors["exchange_rate"] = need
     else:
         try:
-            parsed = parse_decimal(rate, field="exchange_rate", places=RATE_PLACES, example="1.0850")
+            parsed = parse_decimal(
+                rate, field="exchange_rate", places=RATE_PLACES, example="1.0850", maximum=MAX_RATE
+            )
         except ValidationError as exc:
             errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if not rate_on:
@@ -158,6 +161,8 @@ def quote_for(
     rate, rate_on, rate_source = parsed["rate"]
     factor = price_factor(parsed["unit"], product_unit)
     in_basis = parsed["price"] * factor * (rate if rate is not None else 1)
+    if in_basis > MAX_PRICE or in_basis.quantize(PRICE_PLACES, rounding=ROUND_HALF_UP) <= 0:
+        raise ValidationError({"price": _("In the product's currency and unit this price is out of range.")})
     return Quote(
         price=parsed["price"],
         currency=parsed["currency"],

@@ -137,3 +137,12 @@ def test_product_unit_fixed_once_it_has_prices(secretariat_actor, carbonate):
         services.product_update(actor=secretariat_actor, product=carbonate, unit="kg")
 
     assert list(caught.value.message_dict) == ["unit"]
+
+
+def test_observation_out_of_range_after_conversion_refused(secretariat_actor, carbonate):
+    with pytest.raises(ValidationError) as caught:
+        services.observation_create(
+            actor=secretariat_actor, product=carbonate, **_quote(price="99999999999999", unit="kg")
+        )
+
+    assert list(caught.value.message_dict) == ["price"]
