@@ -9,6 +9,21 @@ import pytest
 pytest_plugins = ["tests.fixtures"]
 
 
+def pytest_configure(config):
+    """FORGE_TEST_CLOCK_SHIFT_DAYS=365 runs the whole session with the clock that far ahead
+    (ticking), before collection as with faketime, to show that no test depends on today's
+    date. Processes the tests start (Celery workers) keep the real clock."""
+    days = int(os.environ.get("FORGE_TEST_CLOCK_SHIFT_DAYS", "0") or 0)
+    if days:
+        import datetime
+
+        import time_machine
+
+        shifted = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=days)
+        config._forge_clock = time_machine.travel(shifted, tick=True)
+        config._forge_clock.start()
+
+
 def pytest_collection_modifyitems(config, items):
     from django.db import connections
 

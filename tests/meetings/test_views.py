@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -335,6 +336,7 @@ def test_slot_finder_ranks_for_chosen_members(secretariat_client, korea, japan):
     assert slots[0].starts_at == datetime.datetime(2026, 3, 10, 23, tzinfo=datetime.UTC)
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC), tick=False)  # before the SOM
 def test_delegation_home_shows_upcoming_meetings_and_pending_answers(korea_client, invited, som):
     page = korea_client.get("/").content.decode()
     assert "Your next meetings" in page
