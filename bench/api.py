@@ -347,16 +347,6 @@ def codes_of(table: str, owner: str, alias: str) -> str:
     )
 
 
-def project_detail_json(t: str) -> str:
-    """The detail form (GET /projects/{id}/ and the feed): the list form plus the stage history."""
-    history = (
-        "(SELECT coalesce(json_agg(json_build_object('from_stage', sc.from_stage, 'to_stage', sc.to_stage, "
-        "'on', to_char(sc.on, 'YYYY-MM-DD'), 'by_label', sc.by_label, 'note', sc.note) ORDER BY sc.on, sc.id), "
-        f"'[]'::json) FROM projects_stagechange sc WHERE sc.project_id = {t}.id)"
-    )
-    return project_json(t)[:-1] + f", 'stage_changes', {history})"
-
-
 def project_json(t: str) -> str:
     return f"""json_build_object(
         'id', {t}.id, 'title', {t}.title, 'summary', {t}.summary,
@@ -468,8 +458,9 @@ RESOURCES = {
 }
 
 
-# Where the feed shows another form than the list (core.sync registrations).
-FEED_FORM = {"projects.jointproject": project_detail_json}
+# Where the feed shows another form than the list (core.sync registrations): nowhere since
+# projects sync in their list form (projects/api/sync.py); the feed's bytes are the lists'.
+FEED_FORM: dict = {}
 
 
 def baseline_list_sql(label: str, member_id: int | None) -> str:

@@ -37,3 +37,18 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} {self.key} ({self.state})"
+
+
+class FeedDay(models.Model):
+    """The last day whose date-only changes are on the feed (core.sync.services.date_changes_record).
+
+    One row. Fields that change with the date alone (a milestone turning overdue) change no row,
+    so nothing puts them on the feed as they change; the daily job does, for each day since this
+    one, and moves it forward in the same transaction.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.day}"

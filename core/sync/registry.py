@@ -9,7 +9,8 @@ have exactly the shape GET /api/v1/<resource>/<id>/ returns) and the actor-scope
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -35,6 +36,10 @@ class SyncResource:
     follows: str | None = None
     # Fields whose change alters who may see the object (with every `touch`, see core.tracking).
     audience_fields: frozenset[str] = frozenset()
+    # For objects that show something computed from today's date (a milestone's `status`):
+    # `date_changes(since, until)` gives the ids whose representation may differ between day
+    # `since` and day `until` (a superset is fine). The daily job puts them on the feed.
+    date_changes: Callable[[datetime.date, datetime.date], Iterable[int]] | None = None
 
     @property
     def label(self) -> str:
@@ -63,6 +68,7 @@ def register(
     audience_includes: Callable[[Actor, dict], bool] | None = None,
     follows: str | None = None,
     audience_fields: set[str] | frozenset[str] = frozenset(),
+    date_changes: Callable[[datetime.date, datetime.date], Iterable[int]] | None = None,
 ) -> SyncResource:
     entry = SyncResource(
         resource,
@@ -73,6 +79,7 @@ def register(
         audience_includes,
         follows,
         frozenset(audience_fields),
+        date_changes,
     )
     existing = _by_resource.get(resource)
     if existing is not None and existing.model is not model:

@@ -93,15 +93,10 @@ def changes_page(
         after_seq = 0
     else:
         check_cursor(after_seq)
-    listable = {entry.label: entry for entry in registry.resources() if entry.listable_by(actor)}
     # The head is read first and bounds the page, so a row numbered while the page is read
     # (it gets a number above the head) is left for the next page instead of being jumped over.
     head = head_seq()
-    rows = list(
-        Change.objects.filter(seq__gt=after_seq, seq__lte=head, resource__in=list(listable))
-        .only("seq", "resource", "object_id", "op", "scope")
-        .order_by("seq")[: limit + 1]
-    )
+    rows, listable = _page_rows(actor, after_seq=after_seq, head=head, limit=limit)
     has_more = len(rows) > limit
     rows = rows[:limit]
     last_seq = rows[-1].seq if has_more else max(head, after_seq)
@@ -125,6 +120,36 @@ def changes_page(
             item.update(op=ChangeOp.DELETE, reason=DELETED if (label, object_id) in gone else LOST_ACCESS)
         changes.append(item)
     return ChangesPage(changes=changes, last_seq=last_seq, has_more=has_more)
+
+
+def _page_rows(
+    actor: Actor, *, after_seq: int, head: int, limit: int
+) -> tuple[list[Change], dict[str, registry.SyncResource]]:
+    """Up to limit + 1 rows of resources the actor may list, and those resources.
+
+    Only the resources found on the page are asked whether the actor may list them (each
+    question builds the actor's queryset); when one may not be listed, its rows are left out and
+    the page is read again without it, so a page is still `limit` rows of listable resources.
+    """
+    labels = [entry.label for entry in registry.resources()]
+    listable: dict[str, registry.SyncResource] = {}
+    while True:
+        rows = list(
+            Change.objects.filter(seq__gt=after_seq, seq__lte=head, resource__in=labels)
+            .only("seq", "resource", "object_id", "op", "scope")
+            .order_by("seq")[: limit + 1]
+        )
+        unchecked = {row.resource for row in rows} - listable.keys()
+        refused = set()
+        for label in sorted(unchecked):
+            entry = registry.for_label(label)
+            if entry.listable_by(actor):
+                listable[label] = entry
+            else:
+                refused.add(label)
+        if not refused:
+            return rows, listable
+        labels = [label for label in labels if label not in refused]
 
 
 def _may_hear_of_deletion(actor: Actor, entry: registry.SyncResource, row: Change) -> bool:

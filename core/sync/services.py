@@ -14,8 +14,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.choices import ChangeOp
 from core.models import Change
-from core.sync.models import IdempotencyKey
+from core.sync import registry
+from core.sync.models import FeedDay, IdempotencyKey
 
 # Any fixed 64-bit number; it names the feed sequencer's PostgreSQL advisory lock.
 SEQUENCER_LOCK_ID = 0x464F52474553  # "FORGES"
@@ -71,3 +73,30 @@ def idempotency_keys_prune(*, now: datetime.datetime | None = None) -> int:
     hours = max(24, settings.FORGE_IDEMPOTENCY_TTL_HOURS)
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=now - datetime.timedelta(hours=hours)).delete()
     return deleted
+
+
+def date_changes_record(*, today: datetime.date | None = None) -> int:
+    """Put on the feed the objects whose representation changed with the date alone since the
+    last run (a milestone turning overdue); return how many rows were added.
+
+    Run daily (and safe to run hourly or twice: a day is handled once). The first run only
+    records today, since everything synced before it was shown as of its own day and its
+    next change brings it up to date.
+    """
+    today = today or timezone.now().date()
+    with transaction.atomic():
+        mark, created = FeedDay.objects.select_for_update().get_or_create(
+            name="date_changes", defaults={"day": today}
+        )
+        if created or mark.day >= today:
+            return 0
+        rows = [
+            Change(resource=entry.label, object_id=pk, op=ChangeOp.UPSERT)
+            for entry in registry.resources()
+            if entry.date_changes is not None
+            for pk in sorted(set(entry.date_changes(mark.day, today)))
+        ]
+        Change.objects.bulk_create(rows, batch_size=1000)
+        mark.day = today
+        mark.save(update_fields=["day"])
+    return len(rows)

@@ -18,3 +18,8 @@ def changes_prune() -> int:
 @shared_task(name="sync.idempotency_keys_prune", acks_late=True, ignore_result=True)
 def idempotency_keys_prune() -> int:
     return services.idempotency_keys_prune()
+
+
+@shared_task(name="sync.date_changes_record", acks_late=True, ignore_result=True)
+def date_changes_record() -> int:
+    return services.date_changes_record()

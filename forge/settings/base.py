@@ -181,6 +181,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["sync-changes-sequence"] = {"task": "sync.changes_sequence", "schedule": 5.0}
 CELERY_BEAT_SCHEDULE["sync-changes-prune"] = {"task": "sync.changes_prune", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["sync-idempotency-prune"] = {"task": "sync.idempotency_keys_prune", "schedule": 3600.0}
+# Daily work (each day handled once), checked hourly so a missed run or a restart delays it little.
+CELERY_BEAT_SCHEDULE["sync-date-changes"] = {"task": "sync.date_changes_record", "schedule": 3600.0}
 # Reminders: claim due rows every minute, re-queue rows held past their lease, and run the
 # apps' time-based planners (weekly "still overdue" notices) every hour.
 # A periodic run that waited in the queue past its interval (or 10 s) is dropped (`expires`):

@@ -7,6 +7,10 @@ history (`stage_changes`), which partners fetch from the detail when they want i
 list form keeps a replica's objects of one shape whether they came from a list or the feed.
 """
 
+import datetime
+
+from django.db.models import Q
+
 from core.sync.registry import register
 from projects import selectors
 from projects.api import serializers
@@ -18,6 +22,20 @@ from projects.models import (
     ProjectParticipant,
     ProjectUpdate,
 )
+
+
+def milestones_changing_status(since: datetime.date, until: datetime.date) -> list[int]:
+    """Milestones whose `status` (upcoming, overdue, done as of today) differs between the two
+    days: due in between (they turned overdue) or done on a day in between."""
+    moved = Q(due_on__gte=since, due_on__lt=until) | Q(done_on__gt=since, done_on__lte=until)
+    return list(Milestone.objects.filter(moved).values_list("pk", flat=True))
+
+
+def projects_changing_overdue_count(since: datetime.date, until: datetime.date) -> list[int]:
+    """Projects whose `overdue_milestones` count may differ between the two days."""
+    ids = milestones_changing_status(since, until)
+    return list(Milestone.objects.filter(pk__in=ids).values_list("project_id", flat=True).distinct())
+
 
 register(
     resource="minerals",
@@ -31,6 +49,7 @@ register(
     serializer_class=serializers.ProjectSerializer,
     queryset=lambda actor: selectors.project_list(actor=actor),
     audience_fields={"confidentiality", "lead_member"},
+    date_changes=projects_changing_overdue_count,
 )
 register(
     resource="project-participants",
@@ -45,6 +64,7 @@ register(
     serializer_class=serializers.MilestoneSerializer,
     queryset=lambda actor: selectors.milestone_list(actor=actor),
     follows="project",
+    date_changes=milestones_changing_status,
 )
 register(
     resource="funding-commitments",
