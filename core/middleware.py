@@ -7,7 +7,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 # Paths reachable without a session: they authenticate otherwise (API tokens, secret
 # calendar URLs) or must answer to anyone (health checks, login).
-PUBLIC_PREFIXES = ("/login/", "/api/", "/healthz", "/static/", "/admin/", "/calendar/")
+PUBLIC_PREFIXES = ("/login/", "/accounts/", "/api/", "/healthz", "/static/", "/admin/", "/calendar/")
 
 
 class RequestIdMiddleware:

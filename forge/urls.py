@@ -1,11 +1,16 @@
+from allauth.account import views as account_views
+from allauth.account.decorators import secure_admin_login
+from csp.decorators import csp_update
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from core.api.root import ApiIndexView, api_fallback
 from core.views import healthz, search
 from forge import views
+
+# The admin signs in through the same allauth form: same second factor, same lockout.
+admin.site.login = secure_admin_login(admin.site.login)
 
 api_v1 = [
     path("", include("members.api.urls")),
@@ -20,8 +25,10 @@ api_v1.insert(0, path("", ApiIndexView.as_view(patterns=list(api_v1)), name="api
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in is allauth's (members/auth): password, then the second factor when enrolled.
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("logout/", account_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
     path("search/", search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -36,8 +43,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # The Swagger UI's start-up script is served as a file (no inline script under the CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # ReDoc styles itself with injected <style> elements: allowed on this page only.
+    path(
+        "api/redoc/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularRedocView.as_view(url_name="schema")),
+        name="api-redoc",
+    ),
     re_path(r"^api/(?P<rest>.*)$", api_fallback),  # last: whatever else is under /api/
 ]
 

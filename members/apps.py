@@ -7,3 +7,4 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from members.api import sync  # noqa: F401  (registers the members resources on the change feed)
+        from members.auth import signals  # noqa: F401  (session clocks start at sign-in)

@@ -10,6 +10,7 @@ import datetime
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -205,6 +206,8 @@ def partner_token_create(
         raise ValidationError({"user": "This account is inactive or has no role."})
     if expires_in_days is not None and expires_in_days < 1:
         raise ValidationError({"expires_days": "Give a whole number of days, 1 or more."})
+    if expires_in_days is None:
+        expires_in_days = settings.FORGE_PARTNER_TOKEN_DAYS  # no token lives forever by default
     prefix = secrets.token_hex(4)
     raw = f"forge_{prefix}_{secrets.token_urlsafe(32)}"
     token = PartnerToken(

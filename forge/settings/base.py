@@ -28,6 +28,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "axes",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -55,8 +61,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "members.auth.middleware.SessionLifetimeMiddleware",
     "core.middleware.LoginRequiredMiddleware",
+    "members.auth.middleware.MfaRequiredMiddleware",
     "core.middleware.DomainErrorMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "forge.urls"
@@ -107,7 +119,7 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -138,6 +150,118 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in (members/auth): django-allauth for passwords, multi-factor authentication and OpenID
+# Connect; django-axes for lockout. Axes' backend must come first: it refuses a locked account
+# before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "members.auth.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "members.auth.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # accounts are made by the secretariat, never by visitors
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300  # seconds a password entry counts for sensitive changes
+# Password guessing is counted and locked out by axes (below); allauth's own counter would
+# answer first with a different message, so it is left to axes.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+SOCIALACCOUNT_ADAPTER = "members.auth.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # an SSO e-mail never takes over a local account
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+# One 30-second step either side of now: phones' clocks drift. A used code is refused again.
+MFA_TOTP_TOLERANCE = 1
+MFA_TOTP_ISSUER = env.str("FORGE_MFA_ISSUER", default="FORGE Secretariat")
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("FORGE_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+# Secretariat roles and admin users must enrol a second factor. Production settings force it on.
+FORGE_MFA_REQUIRED = env.bool("FORGE_MFA_REQUIRED", default=True)
+
+# Single sign-on by OpenID Connect, on when FORGE_OIDC_ISSUER is set. Claims say which member
+# (its ISO code) and which role a person has; FORGE_OIDC_ROLE_MAP maps claim values to roles
+# ("value=role,value=role"; roles: delegation, observer, secretariat_staff, secretariat_admin).
+FORGE_OIDC_ISSUER = env.str("FORGE_OIDC_ISSUER", default="")
+FORGE_OIDC_MEMBER_CLAIM = env.str("FORGE_OIDC_MEMBER_CLAIM", default="forge_member")
+FORGE_OIDC_ROLE_CLAIM = env.str("FORGE_OIDC_ROLE_CLAIM", default="forge_role")
+FORGE_OIDC_ROLE_MAP = env.dict(
+    "FORGE_OIDC_ROLE_MAP", default={"delegation": "delegation", "observer": "observer"}
+)
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"APPS": []}}
+if FORGE_OIDC_ISSUER:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": "sso",
+            "name": env.str("FORGE_OIDC_NAME", default="your organisation's sign-in"),
+            "client_id": env.str("FORGE_OIDC_CLIENT_ID"),
+            "secret": env.str("FORGE_OIDC_CLIENT_SECRET"),
+            "settings": {"server_url": FORGE_OIDC_ISSUER, "oauth_pkce_enabled": True},
+        }
+    )
+
+# Lockout (django-axes): per account and, separately, per client address, on the site and the
+# admin alike (both sign in through the same form). The sixth failure in a row locks; the
+# secretariat unlocks in the admin (Access attempts) or with `manage.py axes_reset_username`.
+AXES_FAILURE_LIMIT = env.int("FORGE_LOGIN_FAILURE_LIMIT", default=6)
+AXES_COOLOFF_TIME = env.float("FORGE_LOGIN_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "members.auth.lockout.attempted_username"
+AXES_LOCKOUT_CALLABLE = "members.auth.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password", "token", "code"]
+
+# Client addresses: the number of reverse proxies in front of the app that append to
+# X-Forwarded-For. 0 (the default) ignores the header: nobody can claim another address.
+FORGE_TRUSTED_PROXY_COUNT = env.int("FORGE_TRUSTED_PROXY_COUNT", default=0)
+
+# Sessions: signed out after FORGE_SESSION_IDLE_SECONDS without a request, and after
+# FORGE_SESSION_ABSOLUTE_SECONDS whatever happens; the cookie ends with the browser.
+FORGE_SESSION_IDLE_SECONDS = env.int("FORGE_SESSION_IDLE_SECONDS", default=30 * 60)
+FORGE_SESSION_ABSOLUTE_SECONDS = env.int("FORGE_SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)
+SESSION_COOKIE_AGE = FORGE_SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): the pages run no inline script and load nothing from
+# other sites. The API docs (Swagger UI, ReDoc) load their own bundled assets from /static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "worker-src": ["'self'", "blob:"],
+        # Style attributes only (bar widths set as CSS custom properties); never scripts.
+        "style-src-attr": ["'unsafe-inline'"],
+    }
+}
+if FORGE_OIDC_ISSUER:
+    # Signing in with SSO posts to us and is redirected on to the identity provider.
+    from urllib.parse import urlsplit
+
+    _issuer = urlsplit(FORGE_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Cache: Redis when configured (shared by all web processes), else local memory.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -236,8 +360,16 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exceptions.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.ForgeAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ActorRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"actor": env.str("FORGE_API_RATE", default="600/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "actor": env.str("FORGE_API_RATE", default="600/min"),
+        # No credentials at all, per client address.
+        "anonymous": env.str("FORGE_API_ANONYMOUS_RATE", default="60/min"),
+        # Refused credentials (bad tokens), per client address.
+        "rejected": env.str("FORGE_API_REJECTED_RATE", default="30/min"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttles count clients by address behind this many proxies (0: X-Forwarded-For ignored).
+    "NUM_PROXIES": FORGE_TRUSTED_PROXY_COUNT,
     "PAGE_SIZE": 50,
 }
 
@@ -322,6 +454,11 @@ FORGE_WEBHOOK_LOG_DAYS = env.int("FORGE_WEBHOOK_LOG_DAYS", default=30)
 # Turns a partner token into the actor whose view of the data its webhooks follow.
 FORGE_TOKEN_ACTOR_RESOLVER = "members.permissions.actor_for_token"  # noqa: S105 - a dotted path, not a secret
 # Reference and demo data loaders, in dependency order (each app adds its own).
+# `load_demo` runs only with DEBUG on (demo accounts have published passwords), or where this
+# says so (the test suite).
+FORGE_ALLOW_DEMO_DATA = False
+# Partner API tokens stop working after this many days unless issued with another expiry.
+FORGE_PARTNER_TOKEN_DAYS = env.int("FORGE_PARTNER_TOKEN_DAYS", default=365)
 FORGE_REFERENCE_LOADERS = ["members.reference.load", "projects.reference.load", "markets.reference.load"]
 FORGE_DEMO_LOADERS = [
     "members.demo.load",

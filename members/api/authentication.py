@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from core.api.throttling import AnonymousRequestThrottle, RejectedCredentialsThrottle
 from members.models import PartnerToken
 
 
@@ -40,16 +41,22 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header:
+            if not getattr(request._request, "user", None) or not request._request.user.is_authenticated:
+                AnonymousRequestThrottle(request).spend()  # nobody at all: a budget per address
             return None
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer":
             return None
+        rejected = RejectedCredentialsThrottle(request)
+        rejected.check()  # an address that keeps sending bad tokens is slowed down first
         raw = raw.strip()
         if not raw or " " in raw or len(raw) > 200:
+            rejected.record()
             raise exceptions.AuthenticationFailed("Malformed bearer token.")
         token = PartnerToken.objects.filter(key_hash=token_hash(raw)).select_related("user").first()
         now = timezone.now()
         if token is None or not token.is_usable(now) or (token.user_id and not token.user.is_active):
+            rejected.record()
             raise exceptions.AuthenticationFailed("Unknown, revoked or expired token.")
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             # At most one write a minute per token, so reads stay reads.
