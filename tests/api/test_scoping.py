@@ -12,6 +12,9 @@ from core.choices import Confidentiality
 from core.sync import registry
 from core.sync import services as sync_services
 from core.tracking import touch
+from decisions.choices import DecisionKind
+from decisions.services import decision as decision_services
+from decisions.services import procedure as procedure_services
 from markets.references import reference_price_create
 from meetings.models import ActionItem, AgendaItem, Document, Outcome, Registration
 from members.choices import TokenScope
@@ -27,6 +30,7 @@ from tests.factories import (
     ProjectUpdateFactory,
     adopt,
 )
+from tests.factories.markets import AT
 
 
 def _restricted_meeting(japan):
@@ -58,6 +62,36 @@ def _restricted_reference_price(japan):
     )
 
 
+def _restricted_procedure(japan):
+    """A written procedure on a draft restricted to Japan, Japan alone concerned."""
+    actor = Actor.system()
+    decision = decision_services.decision_create(
+        actor=actor,
+        now=AT,
+        title="Hidden",
+        kind=DecisionKind.DECISION,
+        text="Hidden text.",
+        confidentiality=Confidentiality.RESTRICTED,
+        restricted_to=[japan],
+    )
+    return procedure_services.procedure_open(
+        actor=actor,
+        decision=decision,
+        deadline_local=datetime.datetime(2026, 2, 20, 18, 0),  # noqa: DTZ001 - wall clock in time_zone
+        time_zone="Europe/Brussels",
+        all_members=False,
+        concerned=[japan],
+        now=AT,
+    )
+
+
+def _japan_position(japan):
+    procedure = _restricted_procedure(japan)
+    return procedure_services.position_answer(
+        actor=Actor.system(), procedure=procedure, member=japan, kind="support", now=AT
+    )
+
+
 # resource -> builder of an object the Korean delegation may not see (given japan).
 HIDDEN = {
     "meetings": _restricted_meeting,
@@ -83,6 +117,11 @@ HIDDEN = {
     "funding-commitments": lambda japan: FundingCommitmentFactory(project=_restricted_project(japan)),
     "project-updates": lambda japan: ProjectUpdateFactory(project=_restricted_project(japan)),
     "reference-prices": _restricted_reference_price,
+    "decisions": lambda japan: adopt(
+        Actor.system(), confidentiality=Confidentiality.RESTRICTED, restricted_to=[japan]
+    ),
+    "procedures": _restricted_procedure,
+    "positions": _japan_position,
 }
 # Open to every delegation by design: the member list, the chair rotation, the minerals lists,
 # and delegations' contact lists (their *writes* are checked below); the market picture
