@@ -72,6 +72,12 @@ def figure_fields(row: dict[str, str], mineral: Mineral) -> dict:
     }
 
 
+def _changed(figure: ProductionFigure, fields: dict) -> bool:
+    """Whether the source says something new: loading the same file again writes (and audits)
+    nothing."""
+    return any(getattr(figure, name) != value for name, value in fields.items())
+
+
 def load_production(*, actor: Actor) -> int:
     """Upsert the figures of every mineral present in the mineral list; returns how many
     were created. Minerals missing from the list (not loaded yet) are skipped."""
@@ -88,7 +94,8 @@ def load_production(*, actor: Actor) -> int:
             fields = figure_fields(row, mineral)
             key = (mineral.pk, fields["stage"], fields["year"], EDITION, fields["country"])
             if key in existing:
-                services.production_figure_update(actor=actor, figure=existing[key], **fields)
+                if _changed(existing[key], fields):
+                    services.production_figure_update(actor=actor, figure=existing[key], **fields)
             else:
                 services.production_figure_create(actor=actor, **fields)
                 created += 1
