@@ -62,6 +62,18 @@ class CurrencyField(serializers.Field):
         return value
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^([A-Z]{3})?$",
+        "example": "USD",
+        "description": "ISO 4217 code; empty when the project states no budget.",
+    }
+)
+class BudgetCurrencyField(CurrencyField):
+    """A project's budget currency: empty goes with an empty budget."""
+
+
 class VisibleProjectField(serializers.PrimaryKeyRelatedField):
     """A project by id, among those the caller may see; any other id answers 404, as on read."""
 
@@ -151,7 +163,7 @@ class ProjectSerializer(AudienceMixin, FinishRepresentationMixin, serializers.Mo
     lead_member = MemberCodeField()
     participants = ParticipantBriefSerializer(many=True, read_only=True)
     budget_amount = AmountField(allow_zero=True, allow_null=True, required=False)
-    budget_currency = CurrencyField(required=False)
+    budget_currency = BudgetCurrencyField(required=False)
     restricted_to = MemberCodeField(many=True, required=False)
     overdue_milestones = serializers.IntegerField(read_only=True, help_text="Milestones overdue today.")
 
