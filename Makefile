@@ -12,7 +12,7 @@ DEV_STAMP := $(VENV)/.installed-requirements-dev
 VAR_DIR := $(or $(FORGE_VAR_DIR),var)
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: help install install-dev setup run test lint fmt bench requirements clean distclean
+.PHONY: help install install-dev setup run test lint fmt bench requirements messages clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -70,6 +70,11 @@ requirements: | $(BIN)/python ## re-pin requirements*.txt from requirements*.in 
 		--no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 	CUSTOM_COMPILE_COMMAND="make requirements" $(BIN)/pip-compile -q --strip-extras --allow-unsafe \
 		--no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+
+messages: | $(BIN)/python ## bring the Korean catalogue up to date with the code (then translate what is new)
+	$(BIN)/python manage.py makemessages -l ko --no-location --no-obsolete \
+		--ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=examples \
+		--ignore=static --ignore=staticfiles
 
 clean: ## remove var/ (local database, media, broker files), caches and collected static files
 	rm -rf var staticfiles .pytest_cache .ruff_cache
