@@ -9,37 +9,36 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from core.actors import Actor
-from core.errors import NotFound
+from core.errors import Forbidden
 from core.reminders.choices import ReminderStatus, RunKind
 from core.reminders.models import DispatcherRun, Notification, Reminder, ReminderOptOut, SentMail
 from core.reminders.registry import ReminderKind, kinds
+from core.selectors import get_visible
+
+
+def _require_secretariat(actor: Actor) -> None:
+    """The queue and the outbox are the secretariat's: anyone else is refused (a 403 page)."""
+    if not actor.is_secretariat:
+        raise Forbidden("The reminder queue and the outbox are the secretariat's.")
 
 
 def reminder_list(*, actor: Actor) -> QuerySet[Reminder]:
     """The queue is the secretariat's; everyone else sees their own notices instead."""
-    if not actor.is_secretariat:
-        return Reminder.objects.none()
+    _require_secretariat(actor)
     return Reminder.objects.select_related("subject_type", "recipient_user")
 
 
 def reminder_get(*, actor: Actor, pk: int) -> Reminder:
-    reminder = reminder_list(actor=actor).filter(pk=pk).first()
-    if reminder is None:
-        raise NotFound("No such reminder.")
-    return reminder
+    return get_visible(reminder_list(actor=actor), pk, "No such reminder.")
 
 
 def sent_mail_list(*, actor: Actor) -> QuerySet[SentMail]:
-    if not actor.is_secretariat:
-        return SentMail.objects.none()
+    _require_secretariat(actor)
     return SentMail.objects.select_related("reminder")
 
 
 def sent_mail_get(*, actor: Actor, pk: int) -> SentMail:
-    mail = sent_mail_list(actor=actor).select_related("resend_of").filter(pk=pk).first()
-    if mail is None:
-        raise NotFound("No such email.")
-    return mail
+    return get_visible(sent_mail_list(actor=actor).select_related("resend_of"), pk, "No such email.")
 
 
 def notification_list(*, actor: Actor) -> QuerySet[Notification]:

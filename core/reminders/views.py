@@ -1,7 +1,7 @@
 """The secretariat's queue and outbox; every user's notifications and preferences."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,15 +12,8 @@ from core.reminders.filters import ReminderFilter, SentMailFilter
 from core.reminders.registry import kinds
 
 
-def _secretariat(request):
-    actor = web_actor(request)
-    if not actor.is_secretariat:
-        raise PermissionDenied("The reminder queue and the outbox are the secretariat's.")
-    return actor
-
-
 def reminder_list(request):
-    actor = _secretariat(request)
+    actor = web_actor(request)
     found = ReminderFilter(
         request.GET, queryset=selectors.reminder_list(actor=actor).order_by("-due_at", "-id")
     )
@@ -37,7 +30,7 @@ def reminder_list(request):
 
 
 def reminder_detail(request, pk: int):
-    actor = _secretariat(request)
+    actor = web_actor(request)
     reminder = selectors.reminder_get(actor=actor, pk=pk)
     mails = list(reminder.mails.order_by("-sent_at"))
     return render(request, "reminders/reminder_detail.html", {"reminder": reminder, "mails": mails})
@@ -45,7 +38,7 @@ def reminder_detail(request, pk: int):
 
 @require_POST
 def reminder_retry(request, pk: int):
-    actor = _secretariat(request)
+    actor = web_actor(request)
     reminder = selectors.reminder_get(actor=actor, pk=pk)
     try:
         services.reminder_retry(actor=actor, reminder=reminder)
@@ -56,7 +49,7 @@ def reminder_retry(request, pk: int):
 
 
 def mail_list(request):
-    actor = _secretariat(request)
+    actor = web_actor(request)
     found = SentMailFilter(request.GET, queryset=selectors.sent_mail_list(actor=actor))
     return render(
         request,
@@ -66,14 +59,14 @@ def mail_list(request):
 
 
 def mail_detail(request, pk: int):
-    actor = _secretariat(request)
+    actor = web_actor(request)
     mail = selectors.sent_mail_get(actor=actor, pk=pk)
     return render(request, "reminders/mail_detail.html", {"mail": mail, "resends": list(mail.resends.all())})
 
 
 @require_POST
 def mail_resend(request, pk: int):
-    actor = _secretariat(request)
+    actor = web_actor(request)
     mail = selectors.sent_mail_get(actor=actor, pk=pk)
     try:
         services.sent_mail_resend(actor=actor, mail=mail)
