@@ -49,21 +49,18 @@ class ObservationForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
     @classmethod
-    def for_product(cls, product: Product, data=None):
-        return cls(data, initial={"currency": product.currency, "unit": product.unit})
-
-    @classmethod
-    def for_observation(cls, observation: PriceObservation, data=None):
+    def initial_for(cls, observation: PriceObservation) -> dict:
+        """The form's values for a stored observation (prices as typed, without trailing zeros)."""
         initial = {name: getattr(observation, name) for name in cls.base_fields}
         initial["price"] = f"{observation.price.normalize():f}"
         if observation.exchange_rate is not None:
             initial["exchange_rate"] = f"{observation.exchange_rate.normalize():f}"
-        return cls(data, initial=initial)
+        return initial
 
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        for name in ("exchange_rate", "exchange_rate_source"):
-            data[name] = data.get(name) or ("" if name == "exchange_rate_source" else None)
+    def clean(self) -> dict:
+        data = super().clean()
+        # No rate is None for the service (an empty text would be a rate it cannot parse).
+        data["exchange_rate"] = data.get("exchange_rate") or None
         return data
 
 

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.actors import Actor
-from markets import services
+from markets import permissions, services
 from markets.models import PriceObservation, Product
 
 REQUIRED = ("product", "observed_on", "price", "currency", "unit", "source_name")
@@ -207,7 +207,7 @@ def check_file(raw: bytes | str) -> tuple[ImportReport, list[_Parsed]]:
 
 def observations_import(*, actor: Actor, raw: bytes | str) -> ImportReport:
     """Import every row or none: raises ImportRefused (a ValidationError) with the report."""
-    services.require_record(actor)
+    permissions.require_record(actor)
     report, parsed = check_file(raw)
     if not report.ok:
         raise ImportRefused(report)

@@ -17,13 +17,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.actors import Actor
+from core.services import require_settable
 from core.tracking import tracked_create, tracked_delete, tracked_update
 from decisions.choices import DecisionStatus
 from decisions.models import Decision
 from decisions.permissions import decision_visible_q
+from markets import permissions
 from markets.models import Product, ReferencePrice
 from markets.pricing import parse_price
-from markets.services import require_manage
 
 FIELDS = {"amount", "valid_from", "valid_until", "adopted_by", "note", "is_example"}
 ONE_DAY = datetime.timedelta(days=1)
@@ -48,9 +49,7 @@ def _check_decision(actor: Actor, decision: Decision | None) -> None:
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(fields) - FIELDS
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), _("This field cannot be set here.")))
+    fields = require_settable(fields, FIELDS)
     if "amount" in fields and not isinstance(fields["amount"], Decimal):
         fields["amount"] = parse_price(fields["amount"], field="amount")
     if not isinstance(fields.get("valid_from"), datetime.date):
@@ -79,7 +78,7 @@ def _make_room(
 
 @transaction.atomic
 def reference_price_create(*, actor: Actor, product: Product, **fields: Any) -> ReferencePrice:
-    require_manage(actor)
+    permissions.require_manage(actor)
     fields = _clean(fields)
     _check_decision(actor, fields.get("adopted_by"))
     Product.objects.select_for_update().filter(pk=product.pk).first()  # one writer per product
@@ -89,7 +88,7 @@ def reference_price_create(*, actor: Actor, product: Product, **fields: Any) -> 
 
 @transaction.atomic
 def reference_price_update(*, actor: Actor, reference: ReferencePrice, **fields: Any) -> ReferencePrice:
-    require_manage(actor)
+    permissions.require_manage(actor)
     merged = _clean(
         {
             "valid_from": reference.valid_from,
@@ -108,5 +107,5 @@ def reference_price_update(*, actor: Actor, reference: ReferencePrice, **fields:
 
 @transaction.atomic
 def reference_price_delete(*, actor: Actor, reference: ReferencePrice) -> None:
-    require_manage(actor)
+    permissions.require_manage(actor)
     tracked_delete(reference, actor=actor)

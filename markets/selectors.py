@@ -11,9 +11,10 @@ import datetime
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.actors import Actor
-from core.errors import NotFound
+from core.selectors import get_visible
 from decisions.permissions import decision_visible_q
 from markets.models import PriceObservation, Product, ProductFollow, ProductionFigure, ReferencePrice
 
@@ -39,10 +40,7 @@ def product_list(*, actor: Actor) -> QuerySet[Product]:
 
 
 def product_get(*, actor: Actor, slug: str) -> Product:
-    product = product_list(actor=actor).filter(slug=slug).first()
-    if product is None:
-        raise NotFound("No such product.")
-    return product
+    return get_visible(product_list(actor=actor), slug, _("No such product."), field="slug")
 
 
 def reference_price_list(*, actor: Actor) -> QuerySet[ReferencePrice]:
@@ -53,10 +51,7 @@ def reference_price_list(*, actor: Actor) -> QuerySet[ReferencePrice]:
 
 
 def reference_price_get(*, actor: Actor, pk) -> ReferencePrice:
-    found = reference_price_list(actor=actor).filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFound("No such reference price.")
-    return found
+    return get_visible(reference_price_list(actor=actor), pk, _("No such reference price."))
 
 
 def reference_in_force(actor: Actor, product=None, day=None) -> QuerySet:
@@ -81,10 +76,7 @@ def observation_list(*, actor: Actor) -> QuerySet[PriceObservation]:
 
 
 def observation_get(*, actor: Actor, pk) -> PriceObservation:
-    found = observation_list(actor=actor).filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFound("No such price observation.")
-    return found
+    return get_visible(observation_list(actor=actor), pk, _("No such price observation."))
 
 
 def follow_for(*, actor: Actor, product: Product) -> ProductFollow | None:

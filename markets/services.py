@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.actors import Actor
-from core.errors import Forbidden
+from core.services import require_settable
 from core.tracking import tracked_create, tracked_delete, tracked_update
 from markets import permissions, reminders
 from markets.models import PriceObservation, Product, ProductFollow, ProductionFigure
@@ -42,38 +42,21 @@ FIGURE_FIELDS = {
 }
 
 
-def _only(fields: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), _("This field cannot be set here.")))
-    return fields
-
-
-def require_manage(actor: Actor) -> None:
-    if not permissions.can_manage_markets(actor):
-        raise Forbidden(_("Only the secretariat keeps products and reference prices."))
-
-
-def require_record(actor: Actor) -> None:
-    if not permissions.can_record_prices(actor):
-        raise Forbidden(_("Only the secretariat and partner systems with a write token record prices."))
-
-
 # Products ------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def product_create(*, actor: Actor, **fields: Any) -> Product:
-    require_manage(actor)
-    return tracked_create(Product(**_only(fields, PRODUCT_FIELDS)), actor=actor)
+    permissions.require_manage(actor)
+    return tracked_create(Product(**require_settable(fields, PRODUCT_FIELDS)), actor=actor)
 
 
 @transaction.atomic
 def product_update(*, actor: Actor, product: Product, **fields: Any) -> Product:
     """Edit a product. Its unit and currency are fixed once it has prices: every stored price
     and reference price is expressed in them."""
-    require_manage(actor)
-    fields = _only(fields, PRODUCT_FIELDS)
+    permissions.require_manage(actor)
+    fields = require_settable(fields, PRODUCT_FIELDS)
     for name in ("unit", "currency"):
         if name in fields and fields[name] != getattr(product, name) and product.observations.exists():
             raise ValidationError(
@@ -120,8 +103,8 @@ def _check_unique(
 
 @transaction.atomic
 def observation_create(*, actor: Actor, product: Product, **fields: Any) -> PriceObservation:
-    require_record(actor)
-    fields = _only(fields, OBSERVATION_FIELDS)
+    permissions.require_record(actor)
+    fields = require_settable(fields, OBSERVATION_FIELDS)
     quote = observation_quote(product, fields)
     _check_date(fields.get("observed_on"))
     _check_unique(product, fields["observed_on"], fields.get("source_name", ""), None)
@@ -134,8 +117,8 @@ def observation_create(*, actor: Actor, product: Product, **fields: Any) -> Pric
 @transaction.atomic
 def observation_update(*, actor: Actor, observation: PriceObservation, **fields: Any) -> PriceObservation:
     """Correct an observation; a change to any part of the quote re-reads the whole quote."""
-    require_record(actor)
-    fields = _only(fields, OBSERVATION_FIELDS)
+    permissions.require_record(actor)
+    fields = require_settable(fields, OBSERVATION_FIELDS)
     changes = {name: value for name, value in fields.items() if name not in QUOTE_FIELDS}
     if QUOTE_FIELDS & set(fields):
         current = {name: getattr(observation, name) for name in QUOTE_FIELDS}
@@ -157,7 +140,7 @@ def observation_update(*, actor: Actor, observation: PriceObservation, **fields:
 
 @transaction.atomic
 def observation_delete(*, actor: Actor, observation: PriceObservation) -> None:
-    require_record(actor)
+    permissions.require_record(actor)
     tracked_delete(observation, actor=actor)
 
 
@@ -167,8 +150,7 @@ def observation_delete(*, actor: Actor, observation: PriceObservation) -> None:
 @transaction.atomic
 def follow_set(*, actor: Actor, product: Product, margin_percent: Decimal = Decimal("0")) -> ProductFollow:
     """Follow a product (or change the margin of an existing follow)."""
-    if not permissions.can_follow(actor):
-        raise Forbidden(_("Only people signed in with an account follow products."))
+    permissions.require_follow(actor)
     if margin_percent is None or not (Decimal("0") <= margin_percent <= Decimal("100")):
         raise ValidationError({"margin_percent": _("Give a margin between 0 and 100 %.")})
     follow, _created = ProductFollow.objects.update_or_create(
@@ -190,11 +172,11 @@ def follow_remove(*, actor: Actor, product: Product) -> int:
 
 @transaction.atomic
 def production_figure_create(*, actor: Actor, **fields: Any) -> ProductionFigure:
-    require_manage(actor)
-    return tracked_create(ProductionFigure(**_only(fields, FIGURE_FIELDS)), actor=actor)
+    permissions.require_manage(actor)
+    return tracked_create(ProductionFigure(**require_settable(fields, FIGURE_FIELDS)), actor=actor)
 
 
 @transaction.atomic
 def production_figure_update(*, actor: Actor, figure: ProductionFigure, **fields: Any) -> ProductionFigure:
-    require_manage(actor)
-    return tracked_update(figure, actor=actor, fields=_only(fields, FIGURE_FIELDS))
+    permissions.require_manage(actor)
+    return tracked_update(figure, actor=actor, fields=require_settable(fields, FIGURE_FIELDS))

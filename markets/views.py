@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.actors import web_actor
-from core.forms import call_service
-from core.selectors import audit_history
+from core.edit import ObjectEditView
 from markets import charts, imports, permissions, references, selectors, services, tariff
 from markets import concentration as concentration_module
 from markets.filters import ProductFilter
@@ -84,94 +82,125 @@ def product_chart(product, observations, periods) -> str:
     )
 
 
-def _form_page(request, form, *, title: str, product=None, submit: str = "", history=None, multipart=False):
-    return render(
-        request,
-        "markets/form.html",
-        {
-            "form": form,
-            "title": title,
-            "product": product,
-            "submit": submit or _("Save"),
-            "history": history,
-            "multipart": multipart,
-        },
-    )
+class MarketEdit(ObjectEditView):
+    """The markets app's create and edit pages: a product's or one of its parts (prices,
+    reference prices, follows). A create page's URL names the product, an edit page's the
+    object; either way it returns to the product."""
+
+    template_name = "markets/form.html"
+    submit = _("Save")
+
+    def get_parent(self):
+        if self.object is not None:
+            return getattr(self.object, "product", self.object)
+        return selectors.product_get(actor=self.actor, slug=self.kwargs["slug"])
+
+    def get_success_url(self, saved) -> str:
+        return self.parent.get_absolute_url()
+
+    def get_context_data(self, form):
+        return {**super().get_context_data(form), "product": self.parent, "submit": self.submit}
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
+class ProductCreate(MarketEdit):
+    form_class = ProductForm
+    title = _("Add a product")
+    success_message = _("Added {object.name}.")
+
+    def get_parent(self):
+        return None
+
+    def guard(self) -> None:
+        permissions.require_manage(self.actor)
+
+    def save(self, fields):
+        return services.product_create(actor=self.actor, **fields)
+
+    def get_success_url(self, saved) -> str:
+        return saved.get_absolute_url()
 
 
-@require_http_methods(["GET", "POST"])
-def product_create(request):
-    actor = web_actor(request)
-    _require(permissions.can_manage_markets(actor), _("Only the secretariat adds products."))
-    form = ProductForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(form, lambda: services.product_create(actor=actor, **form.cleaned_data))
-        if saved:
-            messages.success(request, _("Added %(name)s.") % {"name": saved.name})
-            return redirect(saved)
-    return _form_page(request, form, title=_("Add a product"))
+class ProductEdit(MarketEdit):
+    form_class = ProductForm
+    title = _("Edit {object.name}")
+    success_message = _("Saved {object.name}.")
+
+    def get_object(self):
+        return selectors.product_get(actor=self.actor, slug=self.kwargs["slug"])
+
+    def guard(self) -> None:
+        permissions.require_manage(self.actor)
+
+    def save(self, fields):
+        return services.product_update(actor=self.actor, product=self.object, **fields)
 
 
-@require_http_methods(["GET", "POST"])
-def product_edit(request, slug: str):
-    actor = web_actor(request)
-    product = selectors.product_get(actor=actor, slug=slug)
-    _require(permissions.can_manage_markets(actor), _("Only the secretariat edits products."))
-    form = ProductForm(request.POST or None, instance=product)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        saved = call_service(form, lambda: services.product_update(actor=actor, product=product, **changed))
-        if saved:
-            messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
-            return redirect(saved)
-    title = _("Edit %(name)s") % {"name": product.name}
-    return _form_page(request, form, title=title, product=product, history=audit_history([product]))
+class ObservationCreate(MarketEdit):
+    form_class = ObservationForm
+    title = _("Record a price of {parent.name}")
+    success_message = _("Recorded the price of {object.observed_on:%Y-%m-%d}.")
+
+    def guard(self) -> None:
+        permissions.require_record(self.actor)
+
+    def get_form_kwargs(self):
+        return {"initial": {"currency": self.parent.currency, "unit": self.parent.unit}}
+
+    def save(self, fields):
+        return services.observation_create(actor=self.actor, product=self.parent, **fields)
 
 
-@require_http_methods(["GET", "POST"])
-def observation_create(request, slug: str):
-    actor = web_actor(request)
-    product = selectors.product_get(actor=actor, slug=slug)
-    _require(permissions.can_record_prices(actor), _("Only the secretariat records prices."))
-    form = ObservationForm.for_product(product, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(
-            form, lambda: services.observation_create(actor=actor, product=product, **form.service_fields())
-        )
-        if saved:
-            messages.success(
-                request, _("Recorded the price of %(day)s.") % {"day": saved.observed_on.isoformat()}
-            )
-            return redirect(product)
-    title = _("Record a price of %(name)s") % {"name": product.name}
-    return _form_page(request, form, title=title, product=product)
+class ObservationEdit(MarketEdit):
+    form_class = ObservationForm
+    title = _("Correct the price of {object.observed_on:%Y-%m-%d}")
+    success_message = _("Saved the price of {object.observed_on:%Y-%m-%d}.")
+
+    def get_object(self):
+        return selectors.observation_get(actor=self.actor, pk=self.kwargs["pk"])
+
+    def guard(self) -> None:
+        permissions.require_record(self.actor)
+
+    def get_form_kwargs(self):
+        return {"initial": ObservationForm.initial_for(self.object)}
+
+    def edits_instance(self, form) -> bool:
+        return True  # a correction passes only what changed, as the API's PATCH does
+
+    def save(self, fields):
+        return services.observation_update(actor=self.actor, observation=self.object, **fields)
 
 
-@require_http_methods(["GET", "POST"])
-def observation_edit(request, pk: int):
-    actor = web_actor(request)
-    observation = selectors.observation_get(actor=actor, pk=pk)
-    _require(permissions.can_record_prices(actor), _("Only the secretariat corrects prices."))
-    form = ObservationForm.for_observation(observation, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.service_fields()[name] for name in form.changed_data}
-        saved = call_service(
-            form, lambda: services.observation_update(actor=actor, observation=observation, **changed)
-        )
-        if saved:
-            messages.success(
-                request, _("Saved the price of %(day)s.") % {"day": saved.observed_on.isoformat()}
-            )
-            return redirect(observation.product)
-    title = _("Correct the price of %(day)s") % {"day": observation.observed_on.isoformat()}
-    return _form_page(
-        request, form, title=title, product=observation.product, history=audit_history([observation])
-    )
+class ReferencePriceCreate(MarketEdit):
+    form_class = ReferencePriceForm
+    title = _("Record a reference price of {parent.name}")
+    success_message = _("Recorded the reference price from {object.valid_from:%Y-%m-%d}.")
+
+    def guard(self) -> None:
+        permissions.require_manage(self.actor)
+
+    def get_form_kwargs(self):
+        return {"actor": self.actor}
+
+    def save(self, fields):
+        return references.reference_price_create(actor=self.actor, product=self.parent, **fields)
+
+
+class Follow(MarketEdit):
+    form_class = FollowForm
+    title = _("Follow {parent.name}")
+    submit = _("Follow")
+    success_message = _("You follow {object.product.name}.")
+
+    def guard(self) -> None:
+        permissions.require_follow(self.actor)
+
+    def get_form_kwargs(self):
+        follow = selectors.follow_for(actor=self.actor, product=self.parent)
+        return {"initial": {"margin_percent": follow.margin_percent}} if follow else {}
+
+    def save(self, fields):
+        return services.follow_set(actor=self.actor, product=self.parent, **fields)
 
 
 @require_POST
@@ -188,7 +217,7 @@ def observation_delete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def observations_import(request):
     actor = web_actor(request)
-    _require(permissions.can_record_prices(actor), _("Only the secretariat imports prices."))
+    permissions.require_record(actor)
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -204,20 +233,6 @@ def observations_import(request):
     return render(
         request, "markets/import.html", {"form": form, "report": report, "columns": imports.COLUMNS}
     )
-
-
-@require_POST
-def follow(request, slug: str):
-    actor = web_actor(request)
-    product = selectors.product_get(actor=actor, slug=slug)
-    form = FollowForm(request.POST)
-    if form.is_valid():
-        margin = form.cleaned_data["margin_percent"]
-        services.follow_set(actor=actor, product=product, margin_percent=margin)
-        messages.success(request, _("You follow %(name)s.") % {"name": product.name})
-    else:
-        messages.error(request, _("Give a margin between 0 and 100 %."))
-    return redirect(product)
 
 
 @require_POST
@@ -258,22 +273,3 @@ def calculator(request):
     return render(
         request, "markets/calculator.html", {"form": form, "result": result, "reference": reference}
     )
-
-
-@require_http_methods(["GET", "POST"])
-def reference_create(request, slug: str):
-    actor = web_actor(request)
-    product = selectors.product_get(actor=actor, slug=slug)
-    _require(permissions.can_manage_markets(actor), _("Only the secretariat records reference prices."))
-    form = ReferencePriceForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(
-            form, lambda: references.reference_price_create(actor=actor, product=product, **form.cleaned_data)
-        )
-        if saved:
-            messages.success(
-                request, _("Recorded the reference price from %(day)s.") % {"day": saved.valid_from}
-            )
-            return redirect(product)
-    title = _("Record a reference price of %(name)s") % {"name": product.name}
-    return _form_page(request, form, title=title, product=product)
