@@ -138,7 +138,7 @@ class ProductEdit(MarketEdit):
 class ObservationCreate(MarketEdit):
     form_class = ObservationForm
     title = _("Record a price of {parent.name}")
-    success_message = _("Recorded the price of {object.observed_on:%Y-%m-%d}.")
+    success_message = _("Recorded the price of {object.observed_on}.")
 
     def guard(self) -> None:
         permissions.require_record(self.actor)
@@ -152,8 +152,8 @@ class ObservationCreate(MarketEdit):
 
 class ObservationEdit(MarketEdit):
     form_class = ObservationForm
-    title = _("Correct the price of {object.observed_on:%Y-%m-%d}")
-    success_message = _("Saved the price of {object.observed_on:%Y-%m-%d}.")
+    title = _("Correct the price of {object.observed_on}")
+    success_message = _("Saved the price of {object.observed_on}.")
 
     def get_object(self):
         return selectors.observation_get(actor=self.actor, pk=self.kwargs["pk"])
@@ -174,7 +174,7 @@ class ObservationEdit(MarketEdit):
 class ReferencePriceCreate(MarketEdit):
     form_class = ReferencePriceForm
     title = _("Record a reference price of {parent.name}")
-    success_message = _("Recorded the reference price from {object.valid_from:%Y-%m-%d}.")
+    success_message = _("Recorded the reference price from {object.valid_from}.")
 
     def guard(self) -> None:
         permissions.require_manage(self.actor)
