@@ -1,4 +1,5 @@
-"""Run the web server, a Celery worker and the beat scheduler together, as `make run` does.
+"""Run the web server, the Celery workers (default queue with beat; webhook deliveries) together,
+as `make run` does.
 
 Pure standard library. Each process's output is printed line by line with its name in front.
 Ctrl-C or SIGTERM stops all of them; if one of them exits, the others are stopped and this
@@ -30,20 +31,29 @@ def process_commands(*, addr: str, worker: bool) -> dict[str, list[str]]:
     python = sys.executable
     commands = {"web": [python, "manage.py", "runserver", addr, "--noreload"]}
     if worker:
+        celery = [python, "-m", "celery", "-A", "forge", "worker", "--loglevel", "INFO"]
         # -B embeds the beat scheduler in the worker: one process, fine for a single machine.
         # Production runs beat as its own single process (docker-compose.yml).
         commands["worker"] = [
-            python,
-            "-m",
-            "celery",
-            "-A",
-            "forge",
-            "worker",
+            *celery,
             "-B",
-            "--loglevel",
-            "INFO",
+            "-Q",
+            "celery",
+            "--hostname",
+            "worker@%h",
             "--concurrency",
             os.environ.get("CELERY_CONCURRENCY", "2"),
+        ]
+        # Webhook deliveries wait on partners' servers: their own queue and worker, so a slow
+        # receiver never holds up reminders.
+        commands["webhooks"] = [
+            *celery,
+            "-Q",
+            "webhooks",
+            "--hostname",
+            "webhooks@%h",
+            "--concurrency",
+            os.environ.get("CELERY_WEBHOOK_CONCURRENCY", "2"),
         ]
     return commands
 

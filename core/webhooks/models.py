@@ -1,9 +1,11 @@
 """Webhook subscriptions of partner tokens, the deliveries made from the change feed, and
 every attempt to send one.
 
-The app sits in `core` and names no app in Python: the token is referenced by model label.
+The app sits in `core` and names no app: the token model is a setting,
+FORGE_PARTNER_TOKEN_MODEL (as AUTH_USER_MODEL names the user model).
 """
 
+from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
@@ -20,10 +22,10 @@ class WebhookSubscription(models.Model):
     """
 
     token = models.ForeignKey(
-        "members.PartnerToken", on_delete=models.CASCADE, related_name="webhook_subscriptions"
+        settings.FORGE_PARTNER_TOKEN_MODEL, on_delete=models.CASCADE, related_name="webhook_subscriptions"
     )
     url = models.URLField(max_length=2000, validators=[URLValidator(schemes=["http", "https"])])
-    # ["meetings.upsert", "invitations.*", "*"]: see core.webhooks.services.event_type_matches.
+    # ["<resource>.upsert", "<resource>.*", "*"]: see core.webhooks.services.event_type_matches.
     event_types = models.JSONField(default=list)
     description = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)

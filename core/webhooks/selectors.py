@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from core.actors import Actor
+from core.errors import Forbidden
 from core.selectors import get_visible
+from core.webhooks import permissions
 from core.webhooks.choices import DeliveryStatus
 from core.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
@@ -23,8 +25,14 @@ def subscription_list(*, actor: Actor) -> QuerySet[WebhookSubscription]:
     return subscriptions.none()
 
 
+def _require_log(actor: Actor) -> None:
+    if not permissions.can_view_log(actor):
+        raise Forbidden("The webhook log is for the secretariat.")
+
+
 def subscription_overview(*, actor: Actor) -> QuerySet[WebhookSubscription]:
     """Subscriptions with their delivery counts, for the secretariat's list (one query)."""
+    _require_log(actor)
     return subscription_list(actor=actor).annotate(
         pending_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.PENDING)),
         failed_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
@@ -49,3 +57,22 @@ def delivery_get(*, actor: Actor, pk: int) -> WebhookDelivery:
     """A delivery with its attempts, oldest first."""
     attempts = Prefetch("attempts", queryset=WebhookAttempt.objects.order_by("number"))
     return get_visible(delivery_list(actor=actor).prefetch_related(attempts), pk, "No such webhook delivery.")
+
+
+# The secretariat's log pages: the same reads, refused (403) to anyone else, who may know the
+# log exists but not read it.
+
+
+def log_subscription_get(*, actor: Actor, pk: int) -> WebhookSubscription:
+    _require_log(actor)
+    return subscription_get(actor=actor, pk=pk)
+
+
+def log_deliveries(*, actor: Actor, subscription: WebhookSubscription) -> QuerySet[WebhookDelivery]:
+    _require_log(actor)
+    return delivery_list(actor=actor).filter(subscription=subscription)
+
+
+def log_delivery_get(*, actor: Actor, pk: int) -> WebhookDelivery:
+    _require_log(actor)
+    return delivery_get(actor=actor, pk=pk)

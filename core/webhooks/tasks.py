@@ -2,6 +2,8 @@
 
 Deliveries are not retried with Celery countdowns (those die with the broker): a failed
 attempt stores `next_attempt_at` and the `send_due` beat task queues it when it is due.
+`webhooks.deliver` runs on the "webhooks" queue (CELERY_TASK_ROUTES), so workers of its own
+consume it and a stalled receiver cannot hold up reminders.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from functools import partial
 from celery import shared_task
 from django.db import transaction
 
-from core.webhooks import services
+from core.webhooks import limits, services
 
-# The sender waits at most ~10 s per network step; the lease (services.CLAIM_LEASE, 90 s)
-# outlasts the hard limit, so a delivery is only taken over from a worker that died.
-DELIVER_SOFT_LIMIT = 40
-DELIVER_HARD_LIMIT = 60
+# The transport ends an attempt at its deadline (FORGE_WEBHOOK_DEADLINE_SECONDS); these limits
+# are a backstop a little past it, and the claim lease (limits.claim_lease) outlasts them, so a
+# delivery is only taken over from a worker that died.
+DELIVER_SOFT_LIMIT = limits.task_soft_limit()
+DELIVER_HARD_LIMIT = limits.task_hard_limit()
 # Batches per dispatch run, so one run catches up with a burst but still ends.
 DISPATCH_MAX_BATCHES = 20
 

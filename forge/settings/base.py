@@ -300,6 +300,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "UTC"
+# Webhook deliveries wait on partners' servers, so they have a queue of their own, consumed by
+# workers of their own (`celery worker -Q webhooks`): a stalled receiver never holds a worker
+# that reminders need. Everything else stays on the default queue ("celery").
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"webhooks.deliver": {"queue": "webhooks"}}
 CELERY_BEAT_SCHEDULE: dict = {}
 # Change feed: number committed changes between feed reads; prune history and idempotency keys.
 CELERY_BEAT_SCHEDULE["sync-changes-sequence"] = {"task": "sync.changes_sequence", "schedule": 5.0}
@@ -451,6 +456,26 @@ FORGE_WEBHOOK_ALLOW_PRIVATE = env.bool("FORGE_WEBHOOK_ALLOW_PRIVATE", default=Fa
 FORGE_WEBHOOK_DISABLE_AFTER_FAILURES = env.int("FORGE_WEBHOOK_DISABLE_AFTER_FAILURES", default=5)
 # Finished deliveries and their attempts stay in the log this long.
 FORGE_WEBHOOK_LOG_DAYS = env.int("FORGE_WEBHOOK_LOG_DAYS", default=30)
+# After attempt n fails, attempt n+1 waits the n-th of these seconds; one attempt more than
+# there are delays. The default is eleven attempts over about three days (Standard Webhooks).
+FORGE_WEBHOOK_RETRY_DELAYS = env.list(
+    "FORGE_WEBHOOK_RETRY_DELAYS",
+    cast=float,
+    default=[5, 300, 1800, 7200, 18000, 36000, 36000, 36000, 50400, 72000],
+)
+# One delivery attempt: connecting, and each wait for the receiver's bytes, are bounded, and
+# so is the whole attempt (a receiver trickling its answer is cut off at the deadline).
+FORGE_WEBHOOK_CONNECT_TIMEOUT = env.float("FORGE_WEBHOOK_CONNECT_TIMEOUT", default=5.0)
+FORGE_WEBHOOK_READ_TIMEOUT = env.float("FORGE_WEBHOOK_READ_TIMEOUT", default=10.0)
+FORGE_WEBHOOK_DEADLINE_SECONDS = env.float("FORGE_WEBHOOK_DEADLINE_SECONDS", default=30.0)
+# Per partner token: at most this many subscriptions, and at most this many of its deliveries
+# queued or being sent at once (a slow receiver holds few workers; others' deliveries go on).
+FORGE_WEBHOOK_MAX_SUBSCRIPTIONS_PER_TOKEN = env.int("FORGE_WEBHOOK_MAX_SUBSCRIPTIONS_PER_TOKEN", default=10)
+FORGE_WEBHOOK_MAX_IN_FLIGHT_PER_TOKEN = env.int("FORGE_WEBHOOK_MAX_IN_FLIGHT_PER_TOKEN", default=4)
+# The model of partner tokens that own webhook subscriptions (as AUTH_USER_MODEL names the
+# user model): it needs `revoked_at`, `expires_at` and `member` fields, and must be created in
+# its app's first migration (the subscriptions' migration depends on that one).
+FORGE_PARTNER_TOKEN_MODEL = "members.PartnerToken"  # noqa: S105 - a model label, not a secret
 # Turns a partner token into the actor whose view of the data its webhooks follow.
 FORGE_TOKEN_ACTOR_RESOLVER = "members.permissions.actor_for_token"  # noqa: S105 - a dotted path, not a secret
 # Reference and demo data loaders, in dependency order (each app adds its own).

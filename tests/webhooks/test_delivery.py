@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
-from core.webhooks import services
+from core.webhooks import limits, services
 from core.webhooks.choices import AttemptOutcome, DeliveryStatus
 from core.webhooks.models import WebhookAttempt, WebhookCursor, WebhookDelivery, WebhookSubscription
 from members import services as member_services
@@ -233,7 +233,7 @@ def test_consecutive_failed_deliveries_disable(
     _add_delegate(system_actor, korea, "B")
     deliveries = _dispatch(sequenced)
     for delivery in deliveries:
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(attempt_count=services.MAX_ATTEMPTS - 1)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(attempt_count=limits.max_attempts() - 1)
         assert services.delivery_attempt(delivery_id=delivery.pk).outcome == AttemptOutcome.FAILED
     subscription.refresh_from_db()
     assert (subscription.is_active, subscription.consecutive_failures) == (False, 2)
@@ -326,7 +326,7 @@ def test_claim_is_exclusive_until_the_lease_ends(korea, korea_token, receiver, s
     assert services.delivery_claim(delivery_id=delivery.pk, now=t0) is False
     assert (
         services.delivery_claim(
-            delivery_id=delivery.pk, now=t0 + services.CLAIM_LEASE + datetime.timedelta(seconds=1)
+            delivery_id=delivery.pk, now=t0 + limits.claim_lease() + datetime.timedelta(seconds=1)
         )
         is True
     )

@@ -3,6 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -11,7 +12,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('members', '0002_chair_term_exclusion'),
+        # The token model's first migration (it must create the model), as for AUTH_USER_MODEL.
+        migrations.swappable_dependency(settings.FORGE_PARTNER_TOKEN_MODEL),
     ]
 
     operations = [
@@ -40,7 +42,7 @@ class Migration(migrations.Migration):
                 ('disabled_reason', models.CharField(blank=True, max_length=300)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('token', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_subscriptions', to='members.partnertoken')),
+                ('token', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_subscriptions', to=settings.FORGE_PARTNER_TOKEN_MODEL)),
             ],
             options={
                 'ordering': ['id'],
