@@ -10,10 +10,10 @@ from django.conf import settings
 
 # The task's soft time limit leaves the transport's own deadline room to end the attempt
 # cleanly; the hard limit kills a pool process only if that failed too.
-SOFT_LIMIT_MARGIN = 10.0
-HARD_LIMIT_MARGIN = 20.0
+SOFT_LIMIT_MARGIN = 5.0
+HARD_LIMIT_MARGIN = 10.0
 # The claim outlasts the hard time limit: a delivery is taken over only from a worker that died.
-LEASE_MARGIN = 30.0
+LEASE_MARGIN = 10.0
 
 
 def retry_delays() -> list[datetime.timedelta]:
@@ -56,3 +56,8 @@ def max_subscriptions_per_token() -> int:
 
 def max_in_flight_per_token() -> int:
     return int(settings.FORGE_WEBHOOK_MAX_IN_FLIGHT_PER_TOKEN)
+
+
+def requeue_after() -> datetime.timedelta:
+    """A delivery queued but not picked up by then (a lost broker message) is queued again."""
+    return datetime.timedelta(seconds=float(settings.FORGE_WEBHOOK_REQUEUE_SECONDS))

@@ -70,6 +70,9 @@ class WebhookDelivery(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     # A worker's lease on the delivery while it sends (the conditional claim).
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # The id of the task message holding the claim: the same message redelivered after its
+    # worker process died may take the claim back before the lease ends.
+    claimed_by = models.CharField(max_length=64, blank=True, default="")
     # When the sweeper last queued a task for it, so it is not queued again every few seconds.
     queued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -25,11 +25,16 @@ DISPATCH_MAX_BATCHES = 20
 
 
 @shared_task(
-    name="webhooks.deliver", acks_late=True, soft_time_limit=DELIVER_SOFT_LIMIT, time_limit=DELIVER_HARD_LIMIT
+    bind=True,
+    name="webhooks.deliver",
+    acks_late=True,
+    soft_time_limit=DELIVER_SOFT_LIMIT,
+    time_limit=DELIVER_HARD_LIMIT,
 )
-def deliver_webhook(*, delivery_id: int) -> None:
-    """Send one delivery once; a duplicate or late message finds it claimed or done and returns."""
-    services.delivery_attempt(delivery_id=delivery_id)
+def deliver_webhook(self, *, delivery_id: int) -> None:
+    """Send one delivery once; a duplicate or late message finds it claimed or done and returns.
+    The message's own id is the claim, so its redelivery after a lost pool process goes on."""
+    services.delivery_attempt(delivery_id=delivery_id, claim_token=self.request.id or "")
 
 
 def queue_due() -> int:

@@ -331,8 +331,17 @@ CELERY_BEAT_SCHEDULE["reminders-reconcile"] = {
 CELERY_BEAT_SCHEDULE["reminders-plan"] = {"task": "reminders.plan", "schedule": 3600.0}
 # Webhooks: turn sequenced changes into deliveries, queue due deliveries (retries included),
 # and forget old delivery logs.
-CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {"task": "webhooks.dispatch", "schedule": 5.0}
-CELERY_BEAT_SCHEDULE["webhooks-send-due"] = {"task": "webhooks.send_due", "schedule": 5.0}
+_webhooks_every = env.float("FORGE_WEBHOOK_SWEEP_SECONDS", default=5.0)
+CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {
+    "task": "webhooks.dispatch",
+    "schedule": _webhooks_every,
+    "options": {"expires": max(_webhooks_every, 10.0)},
+}
+CELERY_BEAT_SCHEDULE["webhooks-send-due"] = {
+    "task": "webhooks.send_due",
+    "schedule": _webhooks_every,
+    "options": {"expires": max(_webhooks_every, 10.0)},
+}
 CELERY_BEAT_SCHEDULE["webhooks-prune"] = {"task": "webhooks.prune", "schedule": 86400.0}
 # Written procedures: close those whose deadline has come (each closes once, however often this runs).
 CELERY_BEAT_SCHEDULE["decisions-close-due"] = {"task": "decisions.close_due_procedures", "schedule": 30.0}
@@ -468,6 +477,8 @@ FORGE_WEBHOOK_RETRY_DELAYS = env.list(
 FORGE_WEBHOOK_CONNECT_TIMEOUT = env.float("FORGE_WEBHOOK_CONNECT_TIMEOUT", default=5.0)
 FORGE_WEBHOOK_READ_TIMEOUT = env.float("FORGE_WEBHOOK_READ_TIMEOUT", default=10.0)
 FORGE_WEBHOOK_DEADLINE_SECONDS = env.float("FORGE_WEBHOOK_DEADLINE_SECONDS", default=30.0)
+# A delivery queued but not picked up by then (its broker message lost) is queued again.
+FORGE_WEBHOOK_REQUEUE_SECONDS = env.float("FORGE_WEBHOOK_REQUEUE_SECONDS", default=300.0)
 # Per partner token: at most this many subscriptions, and at most this many of its deliveries
 # queued or being sent at once (a slow receiver holds few workers; others' deliveries go on).
 FORGE_WEBHOOK_MAX_SUBSCRIPTIONS_PER_TOKEN = env.int("FORGE_WEBHOOK_MAX_SUBSCRIPTIONS_PER_TOKEN", default=10)

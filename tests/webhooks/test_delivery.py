@@ -310,8 +310,8 @@ def test_take_due_queues_each_delivery_once_until_requeue(
     [delivery] = _dispatch(sequenced, now=t0)
     assert services.deliveries_take_due(now=t0) == [delivery.pk]
     assert services.deliveries_take_due(now=t0 + datetime.timedelta(seconds=5)) == []
-    # The queued message was lost: after REQUEUE_AFTER it is queued again.
-    assert services.deliveries_take_due(now=t0 + services.REQUEUE_AFTER + datetime.timedelta(seconds=1)) == [
+    # The queued message was lost: after requeue_after() it is queued again.
+    assert services.deliveries_take_due(now=t0 + limits.requeue_after() + datetime.timedelta(seconds=1)) == [
         delivery.pk
     ]
 
@@ -330,3 +330,31 @@ def test_claim_is_exclusive_until_the_lease_ends(korea, korea_token, receiver, s
         )
         is True
     )
+
+
+@pytest.mark.django_db
+def test_redelivered_task_message_takes_its_own_claim_back_and_logs_the_interrupted_attempt(
+    korea, korea_token, receiver, system_actor, sequenced
+):
+    _subscribe(korea_token, receiver.url)
+    _add_delegate(system_actor, korea)
+    t0 = timezone.now()
+    [delivery] = _dispatch(sequenced, now=t0)
+    assert services.delivery_claim(delivery_id=delivery.pk, now=t0, claim_token="task-1") is True
+    # Its pool process died; another message for the same delivery must wait for the lease...
+    assert services.delivery_attempt(delivery_id=delivery.pk, now=t0, claim_token="task-2") is None
+    # ...while the same message, redelivered, goes on at once.
+    attempt = services.delivery_attempt(delivery_id=delivery.pk, now=t0, claim_token="task-1")
+
+    assert attempt.number == 2
+    assert list(delivery.attempts.values_list("number", "outcome", "error")) == [
+        (
+            1,
+            AttemptOutcome.RETRY,
+            "Interrupted: the worker sending it stopped before the answer was logged; sent again.",
+        ),
+        (2, AttemptOutcome.DELIVERED, ""),
+    ]
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempt_count, delivery.claimed_by) == (DeliveryStatus.DELIVERED, 2, "")
+    assert len(receiver.requests) == 1

@@ -51,7 +51,7 @@ def test_retry_delays_come_from_settings_and_each_retry_is_queued_when_due(
     delivery.refresh_from_db()
     assert delivery.next_attempt_at == t0 + datetime.timedelta(seconds=1)
     t1 = t0 + datetime.timedelta(seconds=1)
-    # Queued again as soon as it is due, not REQUEUE_AFTER after the first queueing.
+    # Queued again as soon as it is due, not requeue_after() after the first queueing.
     assert services.deliveries_take_due(now=t1) == [delivery.pk]
     assert services.delivery_attempt(delivery_id=delivery.pk, now=t1).outcome == AttemptOutcome.RETRY
     t2 = t1 + datetime.timedelta(seconds=2)

@@ -10,7 +10,6 @@ Callers import from here (`from core.webhooks import services`).
 
 from core.webhooks.services.dispatch import (
     DISPATCH_BATCH,
-    REQUEUE_AFTER,
     deliveries_dispatch,
     deliveries_take_due,
     token_actor,
@@ -36,7 +35,6 @@ from core.webhooks.services.subscriptions import (
 
 __all__ = [
     "DISPATCH_BATCH",
-    "REQUEUE_AFTER",
     "SECRET_GRACE",
     "clean_event_types",
     "deliveries_dispatch",

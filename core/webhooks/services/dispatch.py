@@ -22,8 +22,6 @@ from core.webhooks.choices import DeliveryStatus
 from core.webhooks.models import WebhookCursor, WebhookDelivery, WebhookSubscription
 from core.webhooks.services.subscriptions import event_type_matches
 
-# A delivery queued but not picked up by then (a lost broker message) is queued again.
-REQUEUE_AFTER = datetime.timedelta(minutes=5)
 DISPATCH_BATCH = 500
 DISPATCHER = "dispatcher"
 # The row sweeps of due deliveries lock in turn (its last_seq is unused).
@@ -172,7 +170,7 @@ def deliveries_dispatch(*, now: datetime.datetime | None = None, batch: int = DI
 
 def _in_flight(now: datetime.datetime) -> Q:
     """Pending deliveries queued recently (their task may be waiting in the queue) or being sent."""
-    queued = Q(queued_at__isnull=False, queued_at__gte=now - REQUEUE_AFTER)
+    queued = Q(queued_at__isnull=False, queued_at__gte=now - limits.requeue_after())
     return Q(status=DeliveryStatus.PENDING) & (queued | Q(claimed_until__gt=now))
 
 
@@ -192,7 +190,7 @@ def _due(now: datetime.datetime):
             status=DeliveryStatus.PENDING, next_attempt_at__lte=now, subscription__is_active=True
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER))
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - limits.requeue_after()))
     )
 
 

@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from core.actors import Actor
@@ -27,32 +27,64 @@ def _system() -> Actor:
     return Actor.system(Channel.TASK, label="webhooks")
 
 
-def delivery_claim(*, delivery_id: int, now: datetime.datetime) -> bool:
+@transaction.atomic
+def delivery_claim(*, delivery_id: int, now: datetime.datetime, claim_token: str = "") -> bool:
     """Take the delivery for one attempt, if it is due and nobody else holds it.
 
-    One conditional UPDATE: of two workers running the same task, exactly one gets the row.
+    The row is locked while it is checked: of two workers running the same task, exactly one
+    gets it. `claim_token` is the id of the task message: the same message delivered again
+    after its worker process died (the task rejects on worker lost) takes its own claim back at
+    once; anyone else waits for the lease to end. A claim taken over was never finished, so
+    the interrupted attempt is logged first: the log shows every time the receiver may have
+    been reached.
     """
-    claimed = (
-        WebhookDelivery.objects.filter(
+    delivery = (
+        WebhookDelivery.objects.select_for_update(of=("self",))
+        .filter(
             pk=delivery_id,
             status=DeliveryStatus.PENDING,
             next_attempt_at__lte=now,
             subscription__is_active=True,
         )
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + limits.claim_lease())
+        .first()
     )
-    return claimed == 1
+    if delivery is None:
+        return False
+    held = delivery.claimed_until is not None and delivery.claimed_until >= now
+    if held and not (claim_token and delivery.claimed_by == claim_token):
+        return False
+    if delivery.claimed_until is not None:
+        _log_interrupted(delivery)
+    delivery.claimed_until = now + limits.claim_lease()
+    delivery.claimed_by = claim_token
+    delivery.save(update_fields=["claimed_until", "claimed_by", "attempt_count", "last_error"])
+    return True
 
 
-def delivery_attempt(*, delivery_id: int, now: datetime.datetime | None = None) -> WebhookAttempt | None:
+def _log_interrupted(delivery: WebhookDelivery) -> None:
+    number = delivery.attempt_count + 1
+    error = "Interrupted: the worker sending it stopped before the answer was logged; sent again."
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        number=number,
+        started_at=delivery.claimed_until - limits.claim_lease(),
+        error=error,
+        outcome=AttemptOutcome.RETRY,
+    )
+    delivery.attempt_count = number
+    delivery.last_error = error
+
+
+def delivery_attempt(
+    *, delivery_id: int, now: datetime.datetime | None = None, claim_token: str = ""
+) -> WebhookAttempt | None:
     """Send a delivery once and log the attempt; None when it was not due or someone else has it.
 
     The destination is checked again here (DNS may have changed since the subscription was
     saved) and the request goes to the address just checked.
     """
     now = now or timezone.now()
-    if not delivery_claim(delivery_id=delivery_id, now=now):
+    if not delivery_claim(delivery_id=delivery_id, now=now, claim_token=claim_token):
         return None
     delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
     subscription = delivery.subscription
@@ -112,7 +144,8 @@ def _record_attempt(
     )
     delivery.attempt_count = number
     delivery.claimed_until = None
-    delivery.queued_at = None  # the next attempt is queued when due, not REQUEUE_AFTER later
+    delivery.claimed_by = ""
+    delivery.queued_at = None  # the next attempt is queued when due, not when requeue_after() has passed
     delivery.last_status_code = response.status_code
     delivery.last_error = error[:500]
     finished = started_at + datetime.timedelta(milliseconds=response.duration_ms)
