@@ -51,6 +51,9 @@ DECISION_TRANSITIONS: dict[str, frozenset[str]] = {
     DecisionStatus.WITHDRAWN: frozenset(),
 }
 
+# Statuses from which a decision may go to written procedure.
+OPENABLE_STATUSES = (DecisionStatus.DRAFT, DecisionStatus.TABLED, DecisionStatus.NOT_ADOPTED)
+
 # Statuses a delegation may see: a draft is the secretariat's work in progress.
 CIRCULATED_STATUSES = tuple(s for s in DecisionStatus if s != DecisionStatus.DRAFT)
 

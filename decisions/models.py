@@ -15,6 +15,7 @@ from decisions.choices import (
     ProcedureStatus,
     StatementKind,
 )
+from decisions.deadlines import describe
 from meetings.models import ActionItem, Meeting, Outcome
 from members.models import Member, validate_time_zone
 from projects.models import JointProject
@@ -263,6 +264,11 @@ class WrittenProcedure(TrackedModel):
     @property
     def local_deadline(self):
         return self.deadline.astimezone(self.tz)
+
+    @property
+    def deadline_described(self) -> str:
+        """`2026-02-09 18:00 Europe/Brussels (2026-02-09 17:00 UTC)`."""
+        return describe(self.deadline, self.time_zone)
 
     @property
     def is_open(self) -> bool:

@@ -18,15 +18,23 @@ or while open when the procedure says positions show while open.
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from core import confidentiality
 from core.actors import Actor
+from core.errors import Forbidden, NotFound
 from decisions.choices import CIRCULATED_STATUSES
 from decisions.models import Decision, WrittenProcedure
 
 
 def can_manage_decisions(actor: Actor) -> bool:
     return actor.can_write and actor.is_secretariat
+
+
+def require_manage(actor: Actor) -> None:
+    """The secretariat (with write rights) keeps decisions and runs procedures."""
+    if not can_manage_decisions(actor):
+        raise Forbidden(_("Only the secretariat keeps decisions and runs written procedures."))
 
 
 def decision_visible_q(actor: Actor, prefix: str = "") -> Q:
@@ -76,3 +84,13 @@ def can_answer_for(actor: Actor, member_id: int) -> bool:
     The secretariat may record an answer a delegation sent by other means (a note verbale).
     """
     return actor.can_write and (actor.is_secretariat or actor.acts_for(member_id))
+
+
+def require_answer_for(actor: Actor, member_id: int) -> None:
+    """Answer for `member_id`, or refuse: read-only access is "not allowed", another
+    delegation's answer is "not found" (as if the procedure did not exist)."""
+    if can_answer_for(actor, member_id):
+        return
+    if actor.is_secretariat or actor.acts_for(member_id):
+        raise Forbidden(_("This account or token may only read."))
+    raise NotFound(_("No such procedure."))

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from core import confidentiality
 from core.actors import Actor
 from core.choices import Confidentiality
-from core.errors import NotFound
+from core.selectors import get_visible
 from decisions import permissions
-from decisions.choices import SILENT, PositionKind, ProcedureStatus
+from decisions.choices import OPENABLE_STATUSES, SILENT, PositionKind, ProcedureStatus
 from decisions.models import Decision, DecisionVersion, Position, StatusChange, WrittenProcedure
 from meetings import selectors as meeting_selectors
 from members.choices import MemberStatus
@@ -36,6 +37,12 @@ def concerned_members_q(procedure: WrittenProcedure) -> Q:
     elif decision.confidentiality == Confidentiality.SECRETARIAT:
         condition &= Q(pk__in=[])
     return condition
+
+
+def concerned_members(procedure: WrittenProcedure) -> QuerySet[Member]:
+    """The members a procedure asks: all members (and participants) that may see the decision,
+    or the members named."""
+    return Member.objects.filter(concerned_members_q(procedure)).order_by("name")
 
 
 # Decisions ------------------------------------------------------------------------------
@@ -64,10 +71,7 @@ def decision_list(*, actor: Actor) -> QuerySet[Decision]:
 
 
 def decision_get(*, actor: Actor, pk: int) -> Decision:
-    decision = decision_list(actor=actor).filter(pk=pk).first()
-    if decision is None:
-        raise NotFound("No such decision.")
-    return decision
+    return get_visible(decision_list(actor=actor), pk, _("No such decision."))
 
 
 def decision_versions(*, decision: Decision) -> list[DecisionVersion]:
@@ -96,10 +100,7 @@ def procedure_list(*, actor: Actor) -> QuerySet[WrittenProcedure]:
 
 
 def procedure_get(*, actor: Actor, pk: int) -> WrittenProcedure:
-    procedure = procedure_list(actor=actor).filter(pk=pk).first()
-    if procedure is None:
-        raise NotFound("No such procedure.")
-    return procedure
+    return get_visible(procedure_list(actor=actor), pk, _("No such procedure."))
 
 
 def decision_procedures(*, actor: Actor, decision: Decision) -> list[WrittenProcedure]:
@@ -119,7 +120,7 @@ def awaiting_answer(*, actor: Actor) -> list[WrittenProcedure]:
     rows = open_procedures(actor=actor)
     if not rows:
         return []
-    concerned = _concerned_ids(rows, actor.member_id)
+    concerned = concerned_ids(rows, actor.member_id)
     answered = set(
         Position.objects.filter(procedure_id__in=[p.pk for p in rows], member_id=actor.member_id).values_list(
             "procedure_id", flat=True
@@ -128,7 +129,7 @@ def awaiting_answer(*, actor: Actor) -> list[WrittenProcedure]:
     return [p for p in rows if p.pk in concerned and p.pk not in answered]
 
 
-def _concerned_ids(procedures: list[WrittenProcedure], member_id: int) -> set[int]:
+def concerned_ids(procedures: list[WrittenProcedure], member_id: int) -> set[int]:
     """Of these procedures, those that ask `member_id` (one query for the lot)."""
     member = Member.objects.filter(pk=member_id).values("status").first()
     deciding = member is not None and member["status"] in DECIDING_STATUSES
@@ -142,6 +143,30 @@ def _concerned_ids(procedures: list[WrittenProcedure], member_id: int) -> set[in
     return found
 
 
+def answerable_ids(*, actor: Actor, procedures: list[WrittenProcedure]) -> set[int]:
+    """Of these procedures, the open ones the actor may answer: any for the secretariat (it
+    records answers received by other means), those asking its member for a delegation."""
+    open_ones = [p for p in procedures if p.is_open]
+    if not open_ones or not actor.can_write:
+        return set()
+    if actor.is_secretariat:
+        return {p.pk for p in open_ones}
+    if actor.member_id is None:
+        return set()
+    return concerned_ids(open_ones, actor.member_id)
+
+
+def procedure_openable(decision: Decision) -> bool:
+    return decision.status in OPENABLE_STATUSES
+
+
+def viewer_time_zone(*, actor: Actor) -> str:
+    """The zone a delegation reads times in (its capital's); empty for the secretariat."""
+    if actor.member_id is None:
+        return ""
+    return Member.objects.filter(pk=actor.member_id).values_list("capital_time_zone", flat=True).first() or ""
+
+
 # Positions ------------------------------------------------------------------------------
 
 
@@ -151,37 +176,82 @@ def position_list(*, actor: Actor) -> QuerySet[Position]:
     )
 
 
+NOT_CONCERNED = "not_concerned"
+CELL_LABELS = {
+    PositionKind.SUPPORT: _("Support"),
+    PositionKind.OBJECTION: _("Objection"),
+    PositionKind.STATEMENT: _("Statement"),
+    SILENT: _("Silent"),
+    NOT_CONCERNED: _("Not asked"),
+}
+
+
+@dataclass
+class GridCell:
+    member: Member
+    kind: str  # support / objection / statement / silent / not_concerned
+    shown: bool  # False: another member's position while the procedure is open
+
+    @property
+    def label(self) -> str:
+        return str(CELL_LABELS[self.kind])
+
+
 @dataclass
 class GridRow:
     procedure: WrittenProcedure
-    cells: dict[int, str]  # member id -> support / objection / statement / silent
-    hidden: bool  # positions of others not shown to this viewer yet
+    cells: list[GridCell]  # in the order of the grid's members
 
 
-def positions_grid(*, actor: Actor, procedures: list[WrittenProcedure]) -> tuple[list[Member], list[GridRow]]:
+def _asks(procedure: WrittenProcedure, member: Member) -> bool:
+    """Whether `procedure` asks `member` (a deciding member), from prefetched rows."""
+    if not procedure.all_members:
+        return any(m.pk == member.pk for m in procedure.concerned.all())
+    decision = procedure.decision
+    if decision.confidentiality == Confidentiality.RESTRICTED:
+        return any(m.pk == member.pk for m in decision.restricted_to.all())
+    return decision.confidentiality != Confidentiality.SECRETARIAT
+
+
+def grid_procedures(*, actor: Actor) -> QuerySet[WrittenProcedure]:
+    """Visible procedures, newest first, with what the grid needs to tell who was asked."""
+    return (
+        procedure_list(actor=actor).prefetch_related("decision__restricted_to").order_by("-opened_at", "-pk")
+    )
+
+
+def positions_grid(
+    *, actor: Actor, procedures: list[WrittenProcedure], members: list[Member] | None = None
+) -> tuple[list[Member], list[GridRow]]:
     """Procedures x members: what each member answered, as far as the actor may see.
 
-    Three queries whatever the size: members, positions, (procedures given by the caller).
+    A fixed number of queries whatever the size: members (unless given), positions; the
+    procedures come from `grid_procedures` with their prefetches.
     """
     ids = [p.pk for p in procedures]
-    members = list(Member.objects.filter(status__in=DECIDING_STATUSES).order_by("name"))
+    if members is None:
+        members = list(Member.objects.filter(status__in=DECIDING_STATUSES).order_by("name"))
     positions: dict[int, dict[int, str]] = {pk: {} for pk in ids}
     for procedure_id, member_id, kind, withdrawn in (
         position_list(actor=actor)
-        .filter(procedure_id__in=ids)
+        .filter(procedure_id__in=ids, member__in=members)
         .values_list("procedure_id", "member_id", "kind", "withdrawn_at")
     ):
         positions[procedure_id][member_id] = (
             SILENT if (kind == PositionKind.OBJECTION and withdrawn) else kind
         )
-    rows = [
-        GridRow(
-            procedure=p,
-            cells={m.pk: positions[p.pk].get(m.pk, SILENT) for m in members},
-            hidden=not permissions.sees_all_positions(actor, p),
-        )
-        for p in procedures
-    ]
+    rows = []
+    for procedure in procedures:
+        sees_all = permissions.sees_all_positions(actor, procedure)
+        cells = [
+            GridCell(
+                member=m,
+                kind=positions[procedure.pk].get(m.pk, SILENT) if _asks(procedure, m) else NOT_CONCERNED,
+                shown=sees_all or actor.acts_for(m.pk),
+            )
+            for m in members
+        ]
+        rows.append(GridRow(procedure=procedure, cells=cells))
     return members, rows
 
 
@@ -189,11 +259,10 @@ def procedure_positions(*, actor: Actor, procedure: WrittenProcedure) -> list[Po
     return list(position_list(actor=actor).filter(procedure=procedure).order_by("member__name"))
 
 
-def member_record(*, actor: Actor, member: Member) -> list[Position]:
-    """A member's positions across procedures, as far as the actor may see them."""
-    return list(
-        position_list(actor=actor)
-        .filter(member=member)
-        .select_related("procedure__decision")
-        .order_by("-procedure__opened_at")
-    )
+def member_record(*, actor: Actor, member: Member) -> list[GridRow]:
+    """A member's record: every visible procedure that asked it, with its position (or
+    silence) as far as the actor may see it; one row per procedure, newest first."""
+    asked = Q(all_members=True) | Q(concerned=member)
+    procedures = grid_procedures(actor=actor).filter(asked).distinct()
+    _, rows = positions_grid(actor=actor, procedures=list(procedures), members=[member])
+    return [row for row in rows if row.cells[0].kind != NOT_CONCERNED]

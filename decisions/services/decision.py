@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from core.actors import Actor
 from core.choices import AuditAction
-from core.errors import Forbidden
 from core.services import require_settable
 from core.tracking import audit_record, touch, tracked_create, tracked_update
 from decisions import permissions
@@ -33,11 +32,6 @@ DECISION_RELATED = {"restricted_to", "outcomes", "action_items", "projects"}
 # Text and title are frozen once a decision is adopted or is being decided by procedure:
 # members answer on exactly the text circulated.
 FROZEN_STATUSES = (DecisionStatus.ADOPTED, DecisionStatus.UNDER_PROCEDURE, DecisionStatus.WITHDRAWN)
-
-
-def _require_manager(actor: Actor) -> None:
-    if not permissions.can_manage_decisions(actor):
-        raise Forbidden(_("Only the secretariat keeps the decisions."))
 
 
 def _set_related(decision: Decision, *, actor: Actor, name: str, values: Iterable) -> bool:
@@ -90,7 +84,7 @@ def _record_move(
 @transaction.atomic
 def decision_create(*, actor: Actor, now: datetime.datetime | None = None, **fields: Any) -> Decision:
     """A new draft decision with its first text version."""
-    _require_manager(actor)
+    permissions.require_manage(actor)
     now = now or timezone.now()
     related = {name: fields.pop(name) for name in DECISION_RELATED & set(fields)}
     decision = tracked_create(
@@ -116,7 +110,7 @@ def decision_update(
     **fields: Any,
 ) -> Decision:
     """Edit the record; a changed text or title is a new version (kept for the diff page)."""
-    _require_manager(actor)
+    permissions.require_manage(actor)
     now = now or timezone.now()
     related = {name: fields.pop(name) for name in DECISION_RELATED & set(fields)}
     fields = require_settable(fields, DECISION_FIELDS)
@@ -172,7 +166,7 @@ def decision_move(
     Adoption goes through decision_adopt (it takes a reference). Moves into or out of
     "under written procedure" are the procedure services' (`by_procedure`).
     """
-    _require_manager(actor)
+    permissions.require_manage(actor)
     now = now or timezone.now()
     if to_status not in DecisionStatus.values:
         raise ValidationError({"status": _("“%(value)s” is not a decision status.") % {"value": to_status}})
@@ -221,7 +215,7 @@ def decision_adopt(
 ) -> Decision:
     """Adopt a decision at `at` (the meeting's result, or a procedure's deadline) and give it
     its reference in the year of adoption (UTC)."""
-    _require_manager(actor)
+    permissions.require_manage(actor)
     at = at or timezone.now()
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
     _check_move(locked, DecisionStatus.ADOPTED)

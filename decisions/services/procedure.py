@@ -21,17 +21,18 @@ from django.utils.translation import gettext as _
 
 from core.actors import Actor
 from core.choices import Channel, Confidentiality
-from core.errors import Forbidden, NotFound
+from core.errors import NotFound
 from core.tracking import change_record, tracked_create, tracked_update
 from decisions import permissions
-from decisions.choices import DecisionStatus, PositionKind, ProcedureStatus, StatementKind
+from decisions.choices import OPENABLE_STATUSES, DecisionStatus, PositionKind, ProcedureStatus, StatementKind
 from decisions.deadlines import describe, local_to_utc
 from decisions.models import Decision, Position, WrittenProcedure
 from decisions.reminders import procedure_reminders_plan, procedure_result_plan
+from decisions.selectors import concerned_members
 from decisions.services.decision import decision_adopt, decision_move
 from members.models import Member
 
-OPENABLE = (DecisionStatus.DRAFT, DecisionStatus.TABLED, DecisionStatus.NOT_ADOPTED)
+OPENABLE = OPENABLE_STATUSES
 EVENT_OPENED = "procedure.opened"
 EVENT_CLOSED = "procedure.closed"
 EVENT_ADOPTED = "decision.adopted"
@@ -47,19 +48,6 @@ def _lock(procedure: WrittenProcedure) -> WrittenProcedure:
         .select_for_update(of=("self",))
         .get(pk=procedure.pk)
     )
-
-
-def concerned_members(procedure: WrittenProcedure):
-    """The members a procedure asks: all members (and participants) that may see the decision,
-    or the members named."""
-    from decisions.selectors import concerned_members_q
-
-    return Member.objects.filter(concerned_members_q(procedure)).order_by("name")
-
-
-def _require_manager(actor: Actor) -> None:
-    if not permissions.can_manage_decisions(actor):
-        raise Forbidden(_("Only the secretariat runs written procedures."))
 
 
 def _check_concerned(decision: Decision, all_members: bool, concerned: list[Member]) -> None:
@@ -98,7 +86,7 @@ def procedure_open(
     now: datetime.datetime | None = None,
 ) -> WrittenProcedure:
     """Circulate a decision's current text under written procedure until the deadline."""
-    _require_manager(actor)
+    permissions.require_manage(actor)
     now = _now(now)
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
     if locked.status not in OPENABLE:
@@ -163,10 +151,7 @@ def _refuse_if_closed(procedure: WrittenProcedure, now: datetime.datetime, field
 
 def _require_answerer(actor: Actor, procedure: WrittenProcedure, member: Member) -> None:
     """Another member's answer, or a procedure the actor cannot see, answers "not found"."""
-    if not permissions.can_answer_for(actor, member.pk):
-        if actor.is_secretariat or actor.acts_for(member.pk):
-            raise Forbidden(_("This account or token may only read."))
-        raise NotFound(_("No such procedure."))
+    permissions.require_answer_for(actor, member.pk)
     visible = WrittenProcedure.objects.filter(permissions.procedure_visible_q(actor), pk=procedure.pk)
     if not visible.exists():
         raise NotFound(_("No such procedure."))
@@ -259,7 +244,7 @@ def procedure_extend(
     now: datetime.datetime | None = None,
 ) -> WrittenProcedure:
     """Move the deadline later; the reminders and the calendar event move with it."""
-    _require_manager(actor)
+    permissions.require_manage(actor)
     locked = _lock(procedure)
     now = _now(now)
     _refuse_if_closed(locked, now, "deadline")
@@ -292,7 +277,7 @@ def procedure_withdraw(
     *, actor: Actor, procedure: WrittenProcedure, note: str = "", now: datetime.datetime | None = None
 ) -> WrittenProcedure:
     """Stop the procedure before its deadline; the decision goes back to draft."""
-    _require_manager(actor)
+    permissions.require_manage(actor)
     locked = _lock(procedure)
     now = _now(now)
     _refuse_if_closed(locked, now, "status")
