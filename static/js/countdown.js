@@ -5,7 +5,7 @@
   "use strict";
 
   function format(template, value) {
-    return template.replace("%(time)s", value);
+    return template.replace("{time}", value);
   }
 
   function remaining(ms, units) {
