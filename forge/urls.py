@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from core.api.root import ApiIndexView, api_fallback
 from core.views import healthz, search
 from forge import views
+from members import views as member_views
 
 # The admin signs in through the same allauth form: same second factor, same lockout.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -31,7 +32,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
     path("search/", search, name="search"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's switcher view, also saving a signed-in user's choice on their profile.
+    path("i18n/setlang/", member_views.language_set, name="set_language"),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("calendar/", include("meetings.calendar_urls")),

@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
-from members.models import ChairTerm, Delegate
+from members.models import ChairTerm, Delegate, Membership
 
 
 class DelegateForm(forms.ModelForm):
@@ -16,3 +18,17 @@ class ChairTermForm(forms.ModelForm):
         model = ChairTerm
         fields = ["forum", "member", "role", "starts_on", "ends_on", "basis"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "basis": forms.TextInput()}
+
+
+class LanguagePreferenceForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["language"]
+        labels = {"language": _("Language of pages and e-mails")}
+        help_texts = {
+            "language": _("“As my browser” follows your browser's setting; e-mails are then in English.")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("As my browser")), *settings.LANGUAGES]

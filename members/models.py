@@ -104,6 +104,8 @@ class Membership(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     role = models.CharField(max_length=20, choices=Role.choices)
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    # The interface and e-mail language the user chose; empty: the browser's (and English e-mail).
+    language = models.CharField(max_length=10, blank=True, default="", choices=settings.LANGUAGES)
 
     class Meta:
         constraints = [

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from core.actors import Actor
 from core.selectors import get_visible
 from members.choices import ChairRole
-from members.models import ChairTerm, Delegate, Member
+from members.models import ChairTerm, Delegate, Member, Membership
 
 
 def member_list(*, actor: Actor) -> QuerySet[Member]:
@@ -36,6 +36,16 @@ def delegate_list(*, actor: Actor) -> QuerySet[Delegate]:
 
 def delegate_get(*, actor: Actor, pk: int) -> Delegate:
     return get_visible(delegate_list(actor=actor), pk, "No such delegate.")
+
+
+def own_membership(*, actor: Actor) -> Membership:
+    """The signed-in user's own profile (role, delegation, language)."""
+    return get_visible(
+        Membership.objects.all(),
+        actor.user_id or "",
+        "This account has no role in the app yet.",
+        field="user_id",
+    )
 
 
 def chair_term_list(*, actor: Actor) -> QuerySet[ChairTerm]:

@@ -170,6 +170,15 @@ def user_role_set(*, actor: Actor, user, role: str, member: Member | None = None
 
 
 @transaction.atomic
+def user_language_set(*, actor: Actor, user, language: str) -> Membership:
+    """A user chooses their own interface and e-mail language ("" follows the browser)."""
+    _require(actor.user_id == user.pk, "Only the user themselves chooses their language.")
+    membership = Membership.objects.filter(user=user).first()
+    _require(membership is not None, "This account has no role in the app yet.")
+    return tracked_update(membership, actor=actor, fields={"language": language})
+
+
+@transaction.atomic
 def user_create(
     *, actor: Actor, username: str, password: str, role: str, member: Member | None = None, email: str = ""
 ):

@@ -6,6 +6,7 @@ app_name = "members"
 
 urlpatterns = [
     path("", views.member_list, name="list"),
+    path("profile/", views.ProfileEdit.as_view(), name="profile"),
     path("chair/", views.chair_rotation, name="chair_rotation"),
     path("chair/new/", views.ChairTermCreate.as_view(), name="chair_term_create"),
     path("chair/<int:pk>/edit/", views.ChairTermEdit.as_view(), name="chair_term_edit"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -5,14 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
-from core.actors import web_actor
+from core.actors import actor_for_request, web_actor
 from core.edit import ObjectEditView
 from core.paging import paginate
 from core.selectors import audit_history
 from members import permissions, selectors, services, timeline
 from members.filters import MemberFilter
-from members.forms import ChairTermForm, DelegateForm
+from members.forms import ChairTermForm, DelegateForm, LanguagePreferenceForm
+from members.preferences import remember_in_session
 
 MEMBER_SORTS = {
     "name": "name",
@@ -137,3 +140,37 @@ class ChairTermEdit(ChairTermCreate):
 
     def save(self, fields):
         return services.chair_term_update(actor=self.actor, term=self.object, **fields)
+
+
+class ProfileEdit(ObjectEditView):
+    """A user's own settings: the language of their pages and of the e-mails they receive."""
+
+    form_class = LanguagePreferenceForm
+    template_name = "members/profile.html"
+    title = _("Your settings")
+    success_message = _("Your settings are saved.")
+
+    def get_object(self):
+        return selectors.own_membership(actor=self.actor)
+
+    def save(self, fields):
+        saved = services.user_language_set(actor=self.actor, user=self.request.user, **fields)
+        remember_in_session(self.request.session, saved.language)
+        return saved
+
+    def get_success_url(self, saved) -> str:
+        return reverse("members:profile")
+
+
+@require_POST
+def language_set(request):
+    """The header's language switcher: the cookie (Django's view) and, when signed in, the
+    user's own setting, so e-mails follow too."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        actor = actor_for_request(request)
+        if actor is not None:
+            services.user_language_set(actor=actor, user=request.user, language=language)
+            remember_in_session(request.session, language)
+    return response

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,20 @@ def link(*, reminder, kind, subject) -> str:
     return get_url() if get_url else ""
 
 
+def recipient_language(reminder) -> str:
+    """The language the recipient chose (the resolver is a setting: core knows no profile
+    model), else the site's."""
+    resolver = import_string(settings.FORGE_USER_LANGUAGE_RESOLVER)
+    return resolver(reminder.recipient_user_id) or settings.LANGUAGE_CODE
+
+
 def render(*, reminder, kind, subject) -> Message:
+    """The message in the recipient's own language (dates and numbers formatted for it too)."""
+    with translation.override(recipient_language(reminder)):
+        return _render(reminder=reminder, kind=kind, subject=subject)
+
+
+def _render(*, reminder, kind, subject) -> Message:
     path = link(reminder=reminder, kind=kind, subject=subject)
     context = {
         **reminder.context,

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.auth.middleware.SessionLifetimeMiddleware",
+    # A signed-in user's chosen language (their profile) overrides the cookie and the browser.
+    "members.preferences.UserLanguageMiddleware",
     "core.middleware.LoginRequiredMiddleware",
     "members.auth.middleware.MfaRequiredMiddleware",
     "core.middleware.DomainErrorMiddleware",
@@ -425,6 +427,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 FORGE_ACTOR_RESOLVER = "members.permissions.actor_for_request"
+# A reminder recipient's chosen language (user id -> code or ""): e-mails are written in it.
+FORGE_USER_LANGUAGE_RESOLVER = "members.preferences.language_of"
 # Reminders (core.reminders). Modules defining kinds of reminder and periodic planners.
 FORGE_REMINDER_MODULES = [
     "members.reminders",
