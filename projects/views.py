@@ -123,35 +123,33 @@ def portfolio_csv(request):
 def project_detail(request, pk: int):
     actor = web_actor(request)
     project = selectors.project_get(actor=actor, pk=pk)
+    return render(request, "projects/project_detail.html", _project_page(actor, project))
+
+
+def _project_page(actor, project) -> dict:
+    """Everything the project page shows, each list read once and scoped to the actor."""
     today = selectors.today()
     milestones = list(selectors.milestone_list(actor=actor, on=today).filter(project=project))
     commitments = list(selectors.commitment_list(actor=actor).filter(project=project))
-    updates = list(selectors.update_list(actor=actor).filter(project=project))
     can_work = permissions.can_work_on(actor, project)
-    return render(
-        request,
-        "projects/project_detail.html",
-        {
-            "project": project,
-            "participants": list(project.participants.all()),
-            "stage_changes": selectors.stage_history(project=project),
-            "milestones": milestones,
-            "commitments": commitments,
-            "funding": selectors.funding_totals(
-                selectors.commitment_list(actor=actor).filter(project=project)
-            ),
-            "updates": updates,
-            "today": today,
-            "can_manage": permissions.can_manage_projects(actor),
-            "can_work": can_work,
-            "can_move_stage": permissions.can_move_stage(actor, project),
-            "editable_commitments": {c.pk for c in commitments if permissions.can_edit_commitment(actor, c)},
-            "update_form": UpdateForm() if can_work else None,
-            "host_name": country_name(project.host_country),
-            "pledged": FundingStatus.PLEDGED,
-            "history": audit_history([project, *milestones, *commitments], limit=40),
-        },
-    )
+    return {
+        "project": project,
+        "participants": list(project.participants.all()),
+        "stage_changes": selectors.stage_history(project=project),
+        "milestones": milestones,
+        "commitments": commitments,
+        "funding": selectors.funding_totals(selectors.commitment_list(actor=actor).filter(project=project)),
+        "updates": list(selectors.update_list(actor=actor).filter(project=project)),
+        "today": today,
+        "can_manage": permissions.can_manage_projects(actor),
+        "can_work": can_work,
+        "can_move_stage": permissions.can_move_stage(actor, project),
+        "editable_commitments": {c.pk for c in commitments if permissions.can_edit_commitment(actor, c)},
+        "update_form": UpdateForm() if can_work else None,
+        "host_name": country_name(project.host_country),
+        "pledged": FundingStatus.PLEDGED,
+        "history": audit_history([project, *milestones, *commitments], limit=40),
+    }
 
 
 class ProjectPartEdit(ObjectEditView):

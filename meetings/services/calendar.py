@@ -1,0 +1,34 @@
+"""Secret calendar-feed links for users and delegations."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.actors import Actor
+from core.errors import NotFound
+from core.tracking import tracked_create, tracked_update
+from meetings import permissions
+from meetings.models import CalendarFeedToken
+from members.models import Member
+
+
+@transaction.atomic
+def calendar_feed_issue(*, actor: Actor, user=None, member: Member | None = None) -> CalendarFeedToken:
+    """A new secret link for a user's or a delegation's calendar; the previous link stops working."""
+    if (user is None) == (member is None):
+        raise ValidationError("A calendar belongs to a user or to a delegation.")
+    if user is not None and actor.user_id != user.pk:
+        raise NotFound("No such calendar.")
+    if member is not None and not permissions.can_act_for_member(actor, member.pk):
+        raise NotFound("No such calendar.")
+    now = timezone.now()
+    owner = {"user": user} if user is not None else {"member": member}
+    for old in CalendarFeedToken.objects.select_for_update().filter(revoked_at__isnull=True, **owner):
+        tracked_update(old, actor=actor, fields={"revoked_at": now}, action="revoke")
+    return tracked_create(
+        CalendarFeedToken(token=secrets.token_urlsafe(32), created_at=now, **owner), actor=actor
+    )
