@@ -33,6 +33,20 @@ class SecretariatAdminMixin:
         return self._is_secretariat(request)
 
 
+class ReadOnlyAdmin(SecretariatAdminMixin, admin.ModelAdmin):
+    """Rows the admin shows but never writes: they change only through the app's services
+    (reference data loads, the reminder and webhook engines, the pages' own checks)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ServiceAdmin(SecretariatAdminMixin, admin.ModelAdmin):
     """Routes admin saves and deletes to services.
 
@@ -90,21 +104,12 @@ class ServiceAdmin(SecretariatAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(SecretariatAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_label", "channel", "action", "content_type", "object_repr"]
     list_filter = ["channel", "action", "content_type"]
     search_fields = ["actor_label", "object_repr", "request_id"]
     list_select_related = ["content_type"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Change)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import SecretariatAdminMixin, ServiceAdmin
+from core.admin import ReadOnlyAdmin, ServiceAdmin
 from decisions import services
 from decisions.models import Decision, DecisionVersion, Position, StatusChange, WrittenProcedure
 
@@ -61,7 +61,7 @@ class PositionInline(ReadOnlyInline):
 
 
 @admin.register(WrittenProcedure)
-class WrittenProcedureAdmin(SecretariatAdminMixin, admin.ModelAdmin):
+class WrittenProcedureAdmin(ReadOnlyAdmin):
     """Procedures are opened, extended and closed from the decision page, where each step has
     its checks and reminders; the admin shows them."""
 
@@ -69,12 +69,3 @@ class WrittenProcedureAdmin(SecretariatAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "all_members"]
     list_select_related = ["decision"]
     inlines = [PositionInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

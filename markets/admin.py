@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import ServiceAdmin
+from core.admin import ReadOnlyAdmin, ServiceAdmin
 from markets import services
 from markets.models import PriceObservation, Product, ProductionFigure
 
@@ -44,18 +44,9 @@ class PriceObservationAdmin(ServiceAdmin):
 
 
 @admin.register(ProductionFigure)
-class ProductionFigureAdmin(admin.ModelAdmin):
+class ProductionFigureAdmin(ReadOnlyAdmin):
     """Reference data, loaded from markets/data by `load_reference`: read-only here."""
 
     list_display = ["mineral", "stage", "country", "year", "quantity", "unit", "world_total", "confidence"]
     list_filter = ["stage", "confidence", "commodity"]
     list_select_related = ["mineral"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

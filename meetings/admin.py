@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import SecretariatAdminMixin, ServiceAdmin
+from core.admin import ReadOnlyAdmin, ServiceAdmin
 from meetings import services
 from meetings.models import (
     ActionItem,
@@ -53,19 +53,6 @@ class MeetingAdmin(ServiceAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # cancel a meeting instead: invitations and documents point at it
-
-
-class ReadOnlyAdmin(SecretariatAdminMixin, admin.ModelAdmin):
-    """Changed through the app's pages and API (they check quotas, files and who answers)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Invitation)

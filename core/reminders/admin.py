@@ -2,19 +2,8 @@
 
 from django.contrib import admin
 
-from core.admin import SecretariatAdminMixin
+from core.admin import ReadOnlyAdmin
 from core.reminders.models import DispatcherRun, Notification, Reminder, SentMail
-
-
-class ReadOnlyAdmin(SecretariatAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Reminder)
