@@ -8,7 +8,6 @@ the first copy.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -79,43 +78,55 @@ def _render(*, reminder, kind, subject) -> Message:
     )
 
 
-_local = threading.local()
+class Session:
+    """One SMTP connection for a batch of messages, opened at the first send and closed at the
+    end; after a failure the next send opens a fresh one."""
+
+    def __init__(self) -> None:
+        self.connection = None
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.connection is None:
+            return
+        if exc[0] is not None:
+            self._drop()  # interrupted (a soft time limit, say): no polite QUIT to a stalled server
+            return
+        try:
+            self.connection.close()
+        except Exception:  # noqa: BLE001 - every message is already accepted or recorded
+            log.warning("closing the SMTP session failed", exc_info=True)
+        self.connection = None
+
+    def send(self, message: Message) -> None:
+        """Send through the configured backend; raises what the backend raises."""
+        if self.connection is None:
+            self.connection = get_connection(fail_silently=False)
+        try:
+            self.connection.open()
+            self.connection.send_messages([_email(message)])
+        except BaseException:
+            self._drop()
+            raise
+
+    def _drop(self) -> None:
+        """Forget the connection, closing its socket without a polite QUIT: a server that has
+        stalled would hold the QUIT's answer too."""
+        conn, self.connection = self.connection, None
+        smtp = getattr(conn, "connection", None)
+        try:
+            if smtp is not None:
+                smtp.close()
+                conn.connection = None
+            elif conn is not None:
+                conn.close()
+        except Exception:  # noqa: BLE001, S110 - the connection is being thrown away anyway
+            pass
 
 
-def _connection():
-    """One backend connection per worker process, reused across sends: opening an SMTP session
-    per message costs more than the message itself."""
-    key = (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT)
-    conn = getattr(_local, "connection", None)
-    if conn is not None and getattr(_local, "key", None) != key:
-        _drop_connection()  # the settings changed (tests override them): start afresh
-        conn = None
-    if conn is None:
-        conn = get_connection(fail_silently=False)
-        _local.connection, _local.key = conn, key
-    return conn
-
-
-def _drop_connection() -> None:
-    """Forget the connection after a failure, closing its socket without a polite QUIT: a
-    server that has stalled would hold the QUIT's answer too."""
-    conn = getattr(_local, "connection", None)
-    _local.connection = None
-    if conn is None:
-        return
-    smtp = getattr(conn, "connection", None)
-    try:
-        if smtp is not None:
-            smtp.close()
-            conn.connection = None
-        else:
-            conn.close()
-    except Exception:  # noqa: BLE001, S110 - the connection is being thrown away anyway
-        pass
-
-
-def deliver(message: Message) -> None:
-    """Send through the configured backend; raises what the backend raises."""
+def _email(message: Message) -> EmailMultiAlternatives:
     mail = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text,
@@ -124,21 +135,4 @@ def deliver(message: Message) -> None:
         headers={"Message-ID": message.message_id, "Auto-Submitted": "auto-generated"},
     )
     mail.attach_alternative(message.html, "text/html")
-    conn = _connection()
-    reused = getattr(conn, "connection", None) is not None
-    try:
-        conn.open()
-        conn.send_messages([mail])
-    except Exception as exc:
-        _drop_connection()
-        # A kept-alive SMTP session the server has since closed: one fresh try, at once.
-        if reused and type(exc).__name__ == "SMTPServerDisconnected":
-            conn = _connection()
-            try:
-                conn.open()
-                conn.send_messages([mail])
-            except Exception:
-                _drop_connection()
-                raise
-            return
-        raise
+    return mail

@@ -32,16 +32,20 @@ def plan_reminders() -> int:
     ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    # Retries are counted on the row (attempts), which survives re-queueing by the reconciler;
+    # Retries are counted on the rows (attempts), which survive re-queueing by the reconciler;
     # the service decides when to give up.
     max_retries=None,
 )
-def send_reminder(self, *, reminder_id: int) -> str:
+def send_reminders(self, *, reminder_ids: list[int] | None = None, reminder_id: int | None = None) -> dict:
+    """Send a batch (`reminder_id` alone: a message queued before batches existed)."""
+    ids = reminder_ids if reminder_ids is not None else [reminder_id]
     try:
-        return services.reminder_send(reminder_id=reminder_id, claim_token=self.request.id or "")
-    except services.TransientSendError as exc:
-        raise self.retry(countdown=exc.countdown, exc=exc) from exc
+        result = services.reminder_send_batch(reminder_ids=ids, claim_token=self.request.id or "")
     except SoftTimeLimitExceeded as exc:
         # Interrupted outside the SMTP exchange (a slow database, say): the same task message,
-        # retried, takes its own claim back (see services._claim).
+        # retried, takes its own claim back (see services.sending._claim).
         raise self.retry(countdown=services.retry_countdown(1), exc=exc) from exc
+    if result.retry_ids:
+        # The same task id, so the retry may take back a claim this run still holds.
+        raise self.retry(kwargs={"reminder_ids": result.retry_ids}, countdown=result.countdown)
+    return result.outcomes

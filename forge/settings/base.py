@@ -453,6 +453,8 @@ FORGE_REMINDER_RETRY_BACKOFF = env.float("FORGE_REMINDER_RETRY_BACKOFF", default
 FORGE_REMINDER_RETRY_BACKOFF_MAX = env.float("FORGE_REMINDER_RETRY_BACKOFF_MAX", default=1800.0)
 FORGE_REMINDER_MAX_RETRIES = env.int("FORGE_REMINDER_MAX_RETRIES", default=8)
 FORGE_REMINDER_DISPATCH_BATCH = env.int("FORGE_REMINDER_DISPATCH_BATCH", default=1000)
+# Reminders one send task delivers over one SMTP connection (same recipient domain).
+FORGE_REMINDER_SEND_BATCH = env.int("FORGE_REMINDER_SEND_BATCH", default=100)
 # A reminder planned more than this late is not created (no "14 days before" 5 days before).
 FORGE_REMINDER_PLAN_GRACE_SECONDS = env.int("FORGE_REMINDER_PLAN_GRACE_SECONDS", default=3600)
 # /healthz: the dispatcher is stale after this long without a run, except in the first

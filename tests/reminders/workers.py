@@ -75,6 +75,10 @@ class SmtpSink:
         self.attempts = 0
         self.received: collections.Counter[str] = collections.Counter()
         self.holds: dict[str, Hold] = {}
+        # A fixed reply for one message, given once instead of 250 (e.g. "550 5.1.1 No such user").
+        self.replies: dict[str, str] = {}
+        # Messages answered per client connection (its port): how many connections were used.
+        self.per_connection: collections.Counter[int] = collections.Counter()
         self.lock = threading.Lock()
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
@@ -88,8 +92,11 @@ class SmtpSink:
         message_id = email.message_from_bytes(envelope.content)["Message-ID"]
         with self.lock:
             self.attempts += 1
+            self.per_connection[session.peer[1]] += 1
             if self.attempts <= self.fail_first:
                 return "451 4.3.0 Temporary failure, try again later"
+            if message_id in self.replies:
+                return self.replies.pop(message_id)
             hold = self.holds.pop(message_id, None)
         if hold is not None:
             hold.peer_port = session.peer[1]

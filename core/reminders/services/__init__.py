@@ -28,9 +28,17 @@ from core.reminders.services.planning import (
     reminder_cancel_for,
     reminder_plan,
 )
-from core.reminders.services.sending import TransientSendError, is_transient, reminder_send, retry_countdown
+from core.reminders.services.sending import (
+    BatchResult,
+    TransientSendError,
+    is_transient,
+    reminder_send,
+    reminder_send_batch,
+    retry_countdown,
+)
 
 __all__ = [
+    "BatchResult",
     "Desired",
     "PlanResult",
     "Recipient",
@@ -45,6 +53,7 @@ __all__ = [
     "reminder_reconcile",
     "reminder_retry",
     "reminder_send",
+    "reminder_send_batch",
     "retry_countdown",
     "sent_mail_resend",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 import random
+from collections import defaultdict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -21,29 +22,37 @@ log = logging.getLogger(__name__)
 
 
 def _enqueue(ids: list[int]) -> None:
-    """Queue one send task per reminder. A failure here only delays: the rows stay queued and
-    the reconciler queues them again after the lease."""
+    """Queue one send task for a batch of reminders. A failure here only delays: the rows stay
+    queued and the reconciler queues them again after the lease."""
     if not ids:
         return
-    from core.reminders.tasks import send_reminder
+    from core.reminders.tasks import send_reminders
 
     try:
-        with send_reminder.app.producer_or_acquire() as producer:
-            for reminder_id in ids:
-                send_reminder.apply_async(
-                    kwargs={"reminder_id": reminder_id},
-                    producer=producer,
-                    time_limit=settings.FORGE_REMINDER_SEND_TIME_LIMIT,
-                    soft_time_limit=settings.FORGE_REMINDER_SEND_SOFT_TIME_LIMIT,
-                )
+        send_reminders.apply_async(
+            kwargs={"reminder_ids": ids},
+            time_limit=settings.FORGE_REMINDER_SEND_TIME_LIMIT,
+            soft_time_limit=settings.FORGE_REMINDER_SEND_SOFT_TIME_LIMIT,
+        )
     except Exception:  # noqa: BLE001 - the broker is down; the reconciler will retry
         log.exception("could not queue %d reminder(s); the reconciler will queue them again", len(ids))
+
+
+def send_batches(rows: list[tuple[int, str]]) -> list[list[int]]:
+    """Reminder ids grouped by recipient domain (one mail server each), at most
+    FORGE_REMINDER_SEND_BATCH per batch, in the order given."""
+    size = settings.FORGE_REMINDER_SEND_BATCH
+    by_domain: dict[str, list[int]] = defaultdict(list)
+    for pk, address in rows:
+        by_domain[address.rsplit("@", 1)[-1].lower()].append(pk)
+    return [ids[i : i + size] for ids in by_domain.values() for i in range(0, len(ids), size)]
 
 
 def reminder_dispatch(
     *, now: datetime.datetime | None = None, enqueue: Callable[[list[int]], None] = _enqueue
 ) -> int:
-    """Claim due reminders and queue a send task for each after commit; returns how many.
+    """Claim due reminders and, after commit, hand each batch of them (see `send_batches`) to
+    `enqueue`, which queues one send task per batch; returns how many.
 
     On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets two dispatchers (two beats started by mistake)
     take disjoint rows; the status condition on the UPDATE makes the second one a no-op on
@@ -60,13 +69,15 @@ def reminder_dispatch(
             )
             if is_postgres():
                 due = due.select_for_update(skip_locked=True)
-            ids = list(due.values_list("pk", flat=True)[:batch])
+            rows = list(due.values_list("pk", "recipient_email")[:batch])
+            ids = [pk for pk, _ in rows]
             if ids:
                 claimed = Reminder.objects.filter(pk__in=ids, status=ReminderStatus.PENDING)
                 claimed.update(
                     status=ReminderStatus.QUEUED, queued_at=timezone.now(), updated_at=timezone.now()
                 )
-                transaction.on_commit(lambda ids=ids: enqueue(ids))
+                batches = send_batches(rows)
+                transaction.on_commit(lambda batches=batches: [enqueue(ids) for ids in batches])
         total += len(ids)
         if len(ids) < batch:
             break

@@ -7,9 +7,13 @@ import logging
 import random
 import smtplib
 import socket
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -53,23 +57,25 @@ def retry_countdown(attempt: int) -> float:
     return random.uniform(capped / 2, capped)  # noqa: S311 - jitter, not security
 
 
-def _claim(reminder_id: int, now: datetime.datetime, token: str = "") -> bool:
+def _claim(row: Reminder, now: datetime.datetime, token: str = "") -> bool:
     """Take the row for one send: queued, held past the lease, or held by this very task
-    message (delivered again because the process that ran it died)."""
+    message (delivered again because the process that ran it died); and only as it was read
+    at the start of the batch (`updated_at`), so what is sent is what was re-checked."""
     claimable = Q(status=ReminderStatus.QUEUED) | Q(
         status=ReminderStatus.SENDING, claimed_at__lt=now - lease()
     )
     if token:
         claimable |= Q(status=ReminderStatus.SENDING, claimed_by=token)
-    return bool(
-        Reminder.objects.filter(claimable, pk=reminder_id).update(
-            status=ReminderStatus.SENDING,
-            claimed_at=now,
-            claimed_by=token,
-            attempts=models.F("attempts") + 1,
-            updated_at=now,
-        )
+    claimed = Reminder.objects.filter(claimable, pk=row.pk, updated_at=row.updated_at).update(
+        status=ReminderStatus.SENDING,
+        claimed_at=now,
+        claimed_by=token,
+        attempts=models.F("attempts") + 1,
+        updated_at=now,
     )
+    if claimed:
+        row.attempts += 1
+    return bool(claimed)
 
 
 def _held(reminder_id: int, claimed_at: datetime.datetime):
@@ -77,60 +83,152 @@ def _held(reminder_id: int, claimed_at: datetime.datetime):
     return Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING, claimed_at=claimed_at)
 
 
+@dataclass
+class BatchResult:
+    """What a batch did with each reminder ("sent", "cancelled", "skipped", "failed", "retry",
+    or "later" for one not tried because the connection failed before it), and what to retry
+    after `countdown` seconds."""
+
+    outcomes: dict[int, str] = field(default_factory=dict)
+    retry_ids: list[int] = field(default_factory=list)
+    countdown: float = 0.0
+
+
+def reminder_send_batch(*, reminder_ids: Sequence[int], claim_token: str = "") -> BatchResult:
+    """Send reminders over one SMTP connection, each claimed, re-checked and marked on its own.
+
+    A crash mid-batch leaves the rows already sent marked sent, the one in flight claimed (the
+    redelivered task message takes it back, see `_claim`) and the rest queued. A message the
+    server refuses for now goes back to the queue alone; when the connection itself fails, the
+    rest of the batch is retried with it. `claim_token` is the id of the task message.
+    """
+    batch = _Batch.read(reminder_ids)
+    result = BatchResult()
+    with email.Session() as session:
+        for index, reminder_id in enumerate(reminder_ids):
+            row = batch.rows.get(reminder_id)
+            try:
+                result.outcomes[reminder_id] = (
+                    _send_one(row, batch, session, claim_token) if row else "skipped"
+                )
+            except _Retry as retry:
+                result.outcomes[reminder_id] = "retry"
+                result.retry_ids.append(reminder_id)
+                result.countdown = max(result.countdown, retry.countdown)
+                if retry.connection_lost:
+                    rest = list(reminder_ids[index + 1 :])
+                    result.outcomes.update(dict.fromkeys(rest, "later"))
+                    result.retry_ids += rest
+                    _postpone(rest, result.countdown)
+                    break
+    return result
+
+
 def reminder_send(*, reminder_id: int, claim_token: str = "") -> str:
     """Send one reminder; returns what happened ("sent", "cancelled", "skipped", "failed").
 
-    `claim_token` is the id of the task message doing the send (see `_claim`). Raises
-    TransientSendError (after putting the row back in the queue) when the caller should retry
-    after `countdown` seconds.
+    Raises TransientSendError (after putting the row back in the queue) when the caller should
+    retry after `countdown` seconds.
     """
+    result = reminder_send_batch(reminder_ids=[reminder_id], claim_token=claim_token)
+    outcome = result.outcomes[reminder_id]
+    if outcome == "retry":
+        error = Reminder.objects.filter(pk=reminder_id).values_list("last_error", flat=True).first()
+        raise TransientSendError(error or "retry", result.countdown)
+    return outcome
+
+
+class _Retry(Exception):
+    def __init__(self, countdown: float, *, connection_lost: bool) -> None:
+        super().__init__(countdown)
+        self.countdown, self.connection_lost = countdown, connection_lost
+
+
+@dataclass
+class _Batch:
+    """The batch's rows, their subjects and their recipients' opt-outs, read once."""
+
+    rows: dict[int, Reminder]
+    subjects: dict[tuple[int, int], models.Model]
+    opted_out: set[tuple[int, str]]
+
+    @classmethod
+    def read(cls, reminder_ids: Sequence[int]) -> _Batch:
+        rows = Reminder.objects.select_related("subject_type", "recipient_user").in_bulk(list(reminder_ids))
+        by_type: dict[int, list[int]] = defaultdict(list)
+        for row in rows.values():
+            by_type[row.subject_type_id].append(row.subject_id)
+        subjects = {}
+        for type_id, pks in by_type.items():
+            model = ContentType.objects.get_for_id(type_id).model_class()
+            found = model._default_manager.in_bulk(pks) if model is not None else {}
+            subjects.update({(type_id, pk): obj for pk, obj in found.items()})
+        users = {row.recipient_user_id for row in rows.values() if row.recipient_user_id}
+        opted_out = set(ReminderOptOut.objects.filter(user_id__in=users).values_list("user_id", "kind"))
+        return cls(rows=rows, subjects=subjects, opted_out=opted_out)
+
+    def subject_of(self, row: Reminder):
+        return self.subjects.get((row.subject_type_id, row.subject_id))
+
+
+def _send_one(row: Reminder, batch: _Batch, session: email.Session, token: str) -> str:
     now = timezone.now()
-    if not _claim(reminder_id, now, claim_token):
-        return "skipped"  # sent, cancelled, moved back to pending, or held by a live send
-    reminder = Reminder.objects.select_related("subject_type", "recipient_user").get(pk=reminder_id)
-    kind = kind_get(reminder.kind)
-    subject = _subject_of(reminder)
-    reason = _why_not(reminder, kind, subject)
+    if not _claim(row, now, token):
+        return "skipped"  # sent, cancelled, moved, or held by a live send
+    kind = kind_get(row.kind)
+    subject = batch.subject_of(row)
+    reason = _why_not(row, kind, subject, batch.opted_out)
     if reason:
-        _notify(reminder, kind, subject)
-        _held(reminder_id, now).update(
+        _notify(row, kind, subject)
+        _held(row.pk, now).update(
             status=ReminderStatus.CANCELLED, last_error=reason[:500], updated_at=timezone.now()
         )
         return "cancelled"
     try:
-        message = email.render(reminder=reminder, kind=kind, subject=subject)
+        message = email.render(reminder=row, kind=kind, subject=subject)
     except Exception as exc:  # noqa: BLE001 - a broken template must not loop forever
-        log.exception("reminder %s could not be rendered", reminder_id)
-        return _fail(reminder_id, now, f"Could not render: {exc}")
+        log.exception("reminder %s could not be rendered", row.pk)
+        return _fail(row.pk, now, f"Could not render: {exc}")
     try:
-        email.deliver(message)
+        session.send(message)
     except Exception as exc:  # noqa: BLE001 - classified below
-        if not is_transient(exc):
-            return _fail(reminder_id, now, f"{type(exc).__name__}: {exc}")
-        if reminder.attempts > settings.FORGE_REMINDER_MAX_RETRIES:
-            return _fail(reminder_id, now, f"Gave up after {reminder.attempts} attempts: {exc}")
-        countdown = retry_countdown(reminder.attempts)
-        # Back in the queue, with the lease counted from the retry's time, so the reconciler
-        # steps in only if the retry message itself is lost.
-        _held(reminder_id, now).update(
-            status=ReminderStatus.QUEUED,
-            queued_at=timezone.now() + datetime.timedelta(seconds=countdown),
-            last_error=f"{type(exc).__name__}: {exc}"[:500],
-            updated_at=timezone.now(),
-        )
-        raise TransientSendError(str(exc), countdown) from exc
-    _mark_sent(reminder, kind, subject, message, now)
+        return _after_failure(row, now, exc)
+    _mark_sent(row, kind, subject, message, now)
     return "sent"
 
 
-def _subject_of(reminder: Reminder):
-    model = reminder.subject_type.model_class()
-    if model is None:
-        return None
-    return model._default_manager.filter(pk=reminder.subject_id).first()
+def _after_failure(row: Reminder, claimed_at: datetime.datetime, exc: Exception) -> str:
+    """A final refusal fails the row; a passing one puts it back in the queue and raises _Retry."""
+    if not is_transient(exc):
+        return _fail(row.pk, claimed_at, f"{type(exc).__name__}: {exc}")
+    if row.attempts > settings.FORGE_REMINDER_MAX_RETRIES:
+        return _fail(row.pk, claimed_at, f"Gave up after {row.attempts} attempts: {exc}")
+    countdown = retry_countdown(row.attempts)
+    # Back in the queue, with the lease counted from the retry's time, so the reconciler
+    # steps in only if the retry message itself is lost.
+    _held(row.pk, claimed_at).update(
+        status=ReminderStatus.QUEUED,
+        queued_at=timezone.now() + datetime.timedelta(seconds=countdown),
+        last_error=f"{type(exc).__name__}: {exc}"[:500],
+        updated_at=timezone.now(),
+    )
+    raise _Retry(countdown, connection_lost=not _about_this_message(exc)) from exc
 
 
-def _why_not(reminder: Reminder, kind, subject) -> str:
+def _about_this_message(exc: Exception) -> bool:
+    """An SMTP reply about this message (a refused recipient, a 4xx to its DATA): the session
+    is still good for the next one. Anything else (a dropped connection, a stall) is not."""
+    return isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
+
+
+def _postpone(reminder_ids: list[int], countdown: float) -> None:
+    """Rows left untried wait for the retry too: their lease counts from it."""
+    Reminder.objects.filter(pk__in=reminder_ids, status=ReminderStatus.QUEUED).update(
+        queued_at=timezone.now() + datetime.timedelta(seconds=countdown)
+    )
+
+
+def _why_not(reminder: Reminder, kind, subject, opted_out: set[tuple[int, str]]) -> str:
     if kind is None:
         return f"Unknown kind of reminder {reminder.kind!r}."
     if subject is None:
@@ -140,7 +238,7 @@ def _why_not(reminder: Reminder, kind, subject) -> str:
     if (
         not kind.essential
         and reminder.recipient_user_id
-        and ReminderOptOut.objects.filter(user_id=reminder.recipient_user_id, kind=reminder.kind).exists()
+        and (reminder.recipient_user_id, reminder.kind) in opted_out
     ):
         return "The recipient opted out of this kind of email."
     return ""
