@@ -47,12 +47,7 @@ from core.actors import Actor
 from core.choices import Channel, Confidentiality
 from core.reminders.registry import ReminderKind
 from core.reminders.services import Desired, Recipient, reminder_cancel_for, reminder_plan
-from core.reminders.timing import (
-    before_then_weekly,
-    days_before,
-    days_before_occurrence,
-    local_date,
-)
+from core.reminders.timing import before_then_weekly, local_date
 from meetings import selectors
 from meetings.choices import ActionItemStatus, InvitationStatus, MeetingStatus, RegistrationStatus
 from meetings.models import ActionItem, Document, DocumentVersion, Invitation, Meeting, Registration
@@ -248,8 +243,8 @@ def meeting_reminders_plan(*, meeting: Meeting, now: datetime.datetime | None = 
         )
         focal = focal_point_recipients({invitation.member_id for invitation in invitations}, now.date())
         desired += _invitation_desired(meeting, invitations, focal)
-        desired += _rsvp_desired(meeting, invitations, focal)
-        desired += _upcoming_desired(meeting)
+        desired += _rsvp_desired(meeting, invitations, focal, now)
+        desired += _upcoming_desired(meeting, now)
     reminder_plan(subjects=[meeting], kinds=KINDS, desired=desired, now=now)
 
 
@@ -270,43 +265,42 @@ def _invitation_desired(meeting, invitations, focal):
             )
 
 
-def _rsvp_desired(meeting, invitations, focal):
+def _rsvp_desired(meeting, invitations, focal, now):
     if meeting.rsvp_deadline is None:
         return
-    context = {**_base(meeting), "rsvp_deadline": meeting.rsvp_deadline.isoformat()}
-    for invitation in invitations:
-        if invitation.status != InvitationStatus.PENDING:
-            continue
-        for recipient in focal[invitation.member_id]:
-            for days in RSVP_DAYS:
-                yield Desired(
-                    subject=meeting,
-                    kind=RSVP_DEADLINE,
-                    recipient=recipient,
-                    occurrence=days_before_occurrence(meeting.rsvp_deadline, days, tz=recipient.time_zone),
-                    due_at=days_before(meeting.rsvp_deadline, days, tz=recipient.time_zone),
-                    context={**context, "days_before": days},
-                )
+    pending = [
+        recipient
+        for invitation in invitations
+        if invitation.status == InvitationStatus.PENDING
+        for recipient in focal[invitation.member_id]
+    ]
+    yield from before_then_weekly(
+        subject=meeting,
+        recipients=pending,
+        target=meeting.rsvp_deadline,
+        days=RSVP_DAYS,
+        before_kind=RSVP_DEADLINE,
+        context={**_base(meeting), "rsvp_deadline": meeting.rsvp_deadline.isoformat()},
+        now=now,
+    )
 
 
-def _upcoming_desired(meeting):
+def _upcoming_desired(meeting, now):
     registrations = (
         Registration.objects.filter(invitation__meeting=meeting, status=RegistrationStatus.ACTIVE)
         .exclude(delegate__email="")
         .select_related("delegate__member")
         .order_by("pk")
     )
-    for registration in registrations:
-        recipient = recipient_for(registration.delegate)
-        for days in UPCOMING_DAYS:
-            yield Desired(
-                subject=meeting,
-                kind=UPCOMING,
-                recipient=recipient,
-                occurrence=days_before_occurrence(meeting.starts_at, days, tz=recipient.time_zone),
-                due_at=days_before(meeting.starts_at, days, tz=recipient.time_zone),
-                context={**_base(meeting), "days_before": days},
-            )
+    yield from before_then_weekly(
+        subject=meeting,
+        recipients=[recipient_for(registration.delegate) for registration in registrations],
+        target=meeting.starts_at,
+        days=UPCOMING_DAYS,
+        before_kind=UPCOMING,
+        context=_base(meeting),
+        now=now,
+    )
 
 
 # Action items ---------------------------------------------------------------------------------

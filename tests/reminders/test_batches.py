@@ -3,7 +3,9 @@ row claimed, checked and marked on its own, one message's failure confined to th
 
 import datetime
 
+import psycopg2
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from core.reminders import services
@@ -11,9 +13,10 @@ from core.reminders.email import message_id_for
 from core.reminders.models import Reminder, SentMail
 from core.reminders.services import Desired, Recipient, reminder_plan
 from core.reminders.services.dispatching import send_batches
+from core.reminders.services.sending import _LOCK_CLASS
 from members.reminders import HANDOVER
 from tests.factories import ChairTermFactory, MemberFactory
-from tests.reminders.workers import SmtpSink
+from tests.reminders.workers import SmtpSink, database_url
 
 
 @pytest.fixture
@@ -119,3 +122,27 @@ def test_dispatch_batches_by_recipient_domain_and_size(db, settings):
     settings.FORGE_REMINDER_SEND_BATCH = 2
     rows = [(1, "a@one.org"), (2, "b@two.org"), (3, "c@ONE.org"), (4, "d@one.org"), (5, "e@two.org")]
     assert send_batches(rows) == [[1, 3], [4], [2, 5]]
+
+
+@pytest.mark.postgres_only
+def test_batch_run_beside_a_live_run_of_its_message_takes_back_nothing(
+    db, sink, django_capture_on_commit_callbacks
+):
+    ids = _queued([f"r{i}@example.org" for i in range(2)], django_capture_on_commit_callbacks)
+    Reminder.objects.filter(pk=ids[0]).update(
+        status="sending", claimed_at=timezone.now(), claimed_by="task-1"
+    )
+    # The first run of task-1 is alive: its session holds the message's lock.
+    holder = psycopg2.connect(database_url(connection.settings_dict))
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [_LOCK_CLASS, "task-1"])
+        result = services.reminder_send_batch(reminder_ids=ids, claim_token="task-1")
+        assert result.outcomes == {ids[0]: "skipped", ids[1]: "sent"}
+    finally:
+        holder.close()
+    # Its process died (the lock went with its session): the message delivered again takes
+    # back the row it held.
+    again = services.reminder_send_batch(reminder_ids=ids, claim_token="task-1")
+    assert again.outcomes == {ids[0]: "sent", ids[1]: "skipped"}
+    assert dict(sink.received) == {message_id_for(pk): 1 for pk in ids}

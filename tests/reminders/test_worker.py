@@ -205,15 +205,15 @@ def test_kills_and_redis_restart_lose_and_duplicate_nothing(tmp_path, redis):
         restarted_at = timezone.now()
         redis.restart()
         hold.release(accept=True)
-        assert wait_until(
-            lambda: not Reminder.objects.filter(status="sending", claimed_at__lt=restarted_at).exists(),
-            timeout=60,
-        ), f"{step}: a send started before the restart never ended\n{celery.logs()}"
+        # The batch in flight needs no broker to finish: the whole wave is sent before anything
+        # else happens. Its task message may be restored to the new Redis meanwhile and run
+        # again beside it: that run finds nothing left to send (see services.sending._sole_run).
+        waves.wait_sent(ids, step=f"{step}, the batch in flight")
         # A worker whose task ends while the broker is away may die of kombu's
         # "'NoneType' object has no attribute 'hostname'"; deployments restart it (compose's
         # restart policy). Do the same for both, while no send is in flight.
         celery.replace_workers()
-        _reconcile_as_of(restarted_at)
+        assert _reconcile_as_of(restarted_at) == 0
         assert wait_until(
             lambda: DispatcherRun.objects.filter(kind="dispatch", started_at__gt=restarted_at).exists(),
             timeout=120,

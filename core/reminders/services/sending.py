@@ -8,13 +8,14 @@ import random
 import smtplib
 import socket
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,9 +23,12 @@ from core.reminders import email
 from core.reminders.choices import ReminderStatus
 from core.reminders.models import Notification, Reminder, ReminderOptOut, SentMail
 from core.reminders.registry import kind_get
-from core.reminders.services.common import lease
+from core.reminders.services.common import is_postgres, lease
 
 log = logging.getLogger(__name__)
+
+# The first key of the advisory locks taken by sends (the second is the task id's hash).
+_LOCK_CLASS = 7_420_001
 
 
 class TransientSendError(Exception):
@@ -57,14 +61,14 @@ def retry_countdown(attempt: int) -> float:
     return random.uniform(capped / 2, capped)  # noqa: S311 - jitter, not security
 
 
-def _claim(row: Reminder, now: datetime.datetime, token: str = "") -> bool:
-    """Take the row for one send: queued, held past the lease, or held by this very task
-    message (delivered again because the process that ran it died); and only as it was read
-    at the start of the batch (`updated_at`), so what is sent is what was re-checked."""
+def _claim(row: Reminder, now: datetime.datetime, token: str = "", *, reclaim: bool = False) -> bool:
+    """Take the row for one send: queued, held past the lease, or (`reclaim`) held by this very
+    task message, delivered again because the process that ran it died; and only as it was
+    read at the start of the batch (`updated_at`), so what is sent is what was re-checked."""
     claimable = Q(status=ReminderStatus.QUEUED) | Q(
         status=ReminderStatus.SENDING, claimed_at__lt=now - lease()
     )
-    if token:
+    if token and reclaim:
         claimable |= Q(status=ReminderStatus.SENDING, claimed_by=token)
     claimed = Reminder.objects.filter(claimable, pk=row.pk, updated_at=row.updated_at).update(
         status=ReminderStatus.SENDING,
@@ -102,24 +106,19 @@ def reminder_send_batch(*, reminder_ids: Sequence[int], claim_token: str = "") -
     server refuses for now goes back to the queue alone; when the connection itself fails, the
     rest of the batch is retried with it. `claim_token` is the id of the task message.
     """
-    batch = _Batch.read(reminder_ids)
     result = BatchResult()
-    with email.Session() as session:
+    with _sole_run(claim_token) as alone, email.Session() as session:
+        batch = _Batch.read(reminder_ids, token=claim_token, reclaim=alone)
         for index, reminder_id in enumerate(reminder_ids):
             row = batch.rows.get(reminder_id)
             try:
-                result.outcomes[reminder_id] = (
-                    _send_one(row, batch, session, claim_token) if row else "skipped"
-                )
+                result.outcomes[reminder_id] = _send_one(row, batch, session) if row else "skipped"
             except _Retry as retry:
                 result.outcomes[reminder_id] = "retry"
                 result.retry_ids.append(reminder_id)
                 result.countdown = max(result.countdown, retry.countdown)
                 if retry.connection_lost:
-                    rest = list(reminder_ids[index + 1 :])
-                    result.outcomes.update(dict.fromkeys(rest, "later"))
-                    result.retry_ids += rest
-                    _postpone(rest, result.countdown)
+                    _retry_rest(result, list(reminder_ids[index + 1 :]))
                     break
     return result
 
@@ -144,6 +143,35 @@ class _Retry(Exception):
         self.countdown, self.connection_lost = countdown, connection_lost
 
 
+@contextmanager
+def _sole_run(token: str) -> Iterator[bool]:
+    """Whether this is the only live run of its task message. A message can also be delivered
+    again while its first run is alive (kombu restores unacknowledged messages when the broker
+    connection drops); only a sole run may take back the rows its message holds, else both
+    runs would send them. PostgreSQL's session lock ends with the process that holds it.
+    (SQLite, the embedded development setup, has one worker: the run is taken as sole.)"""
+    if not token or not is_postgres():
+        yield bool(token)
+        return
+    key = [_LOCK_CLASS, token]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", key)
+        alone = bool(cursor.fetchone()[0])
+    try:
+        yield alone
+    finally:
+        if alone:
+            _unlock(key)
+
+
+def _unlock(key: list) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)
+    except DatabaseError:  # the session is gone, and its lock with it
+        log.warning("could not release the send lock of task %s", key[1], exc_info=True)
+
+
 @dataclass
 class _Batch:
     """The batch's rows, their subjects and their recipients' opt-outs, read once."""
@@ -151,9 +179,11 @@ class _Batch:
     rows: dict[int, Reminder]
     subjects: dict[tuple[int, int], models.Model]
     opted_out: set[tuple[int, str]]
+    token: str
+    reclaim: bool
 
     @classmethod
-    def read(cls, reminder_ids: Sequence[int]) -> _Batch:
+    def read(cls, reminder_ids: Sequence[int], *, token: str, reclaim: bool) -> _Batch:
         rows = Reminder.objects.select_related("subject_type", "recipient_user").in_bulk(list(reminder_ids))
         by_type: dict[int, list[int]] = defaultdict(list)
         for row in rows.values():
@@ -165,15 +195,15 @@ class _Batch:
             subjects.update({(type_id, pk): obj for pk, obj in found.items()})
         users = {row.recipient_user_id for row in rows.values() if row.recipient_user_id}
         opted_out = set(ReminderOptOut.objects.filter(user_id__in=users).values_list("user_id", "kind"))
-        return cls(rows=rows, subjects=subjects, opted_out=opted_out)
+        return cls(rows=rows, subjects=subjects, opted_out=opted_out, token=token, reclaim=reclaim)
 
     def subject_of(self, row: Reminder):
         return self.subjects.get((row.subject_type_id, row.subject_id))
 
 
-def _send_one(row: Reminder, batch: _Batch, session: email.Session, token: str) -> str:
+def _send_one(row: Reminder, batch: _Batch, session: email.Session) -> str:
     now = timezone.now()
-    if not _claim(row, now, token):
+    if not _claim(row, now, batch.token, reclaim=batch.reclaim):
         return "skipped"  # sent, cancelled, moved, or held by a live send
     kind = kind_get(row.kind)
     subject = batch.subject_of(row)
@@ -221,10 +251,12 @@ def _about_this_message(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
 
 
-def _postpone(reminder_ids: list[int], countdown: float) -> None:
-    """Rows left untried wait for the retry too: their lease counts from it."""
-    Reminder.objects.filter(pk__in=reminder_ids, status=ReminderStatus.QUEUED).update(
-        queued_at=timezone.now() + datetime.timedelta(seconds=countdown)
+def _retry_rest(result: BatchResult, rest: list[int]) -> None:
+    """Rows left untried wait for the retry too, their lease counted from it."""
+    result.outcomes.update(dict.fromkeys(rest, "later"))
+    result.retry_ids += rest
+    Reminder.objects.filter(pk__in=rest, status=ReminderStatus.QUEUED).update(
+        queued_at=timezone.now() + datetime.timedelta(seconds=result.countdown)
     )
 
 
