@@ -8,6 +8,7 @@ import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeInput
 from meetings.choices import ANSWERS, MEETING_TRANSITIONS, MeetingStatus
@@ -15,7 +16,7 @@ from meetings.models import ActionItem, AgendaItem, Document, Meeting, Outcome
 from meetings.slots import MAX_RANGE_DAYS
 from meetings.uploads import CREDENTIAL_EXTENSIONS, DOCUMENT_EXTENSIONS
 from members.choices import Capacity, MemberStatus
-from members.models import Delegate, Member, validate_time_zone
+from members.models import Delegate, Member, MemberGroup, validate_time_zone
 
 LOCAL_FIELDS = ("starts_at", "ends_at", "rsvp_deadline")
 
@@ -214,21 +215,66 @@ class ActionItemForm(forms.ModelForm):
 
 
 class SlotFinderForm(forms.Form):
-    date_from = forms.DateField(widget=DateInput(), label="From (UTC date)")
-    date_to = forms.DateField(widget=DateInput(), label="To (UTC date)")
-    duration_minutes = forms.IntegerField(min_value=30, max_value=600, initial=90, label="Duration (minutes)")
+    """Whose working hours count: a meeting's invitees, every current member, a saved group, or
+    members picked one by one. `cleaned_data["chosen"]` holds them, ordered by code."""
+
+    SOURCES = {
+        "invitees": _("This meeting's invitees"),
+        "all": _("All current members"),
+        "group": _("A saved group"),
+        "chosen": _("The members chosen below"),
+    }
+
+    source = forms.ChoiceField(label=_("Whose working hours count"), widget=forms.RadioSelect, required=False)
+    group = forms.ModelChoiceField(
+        queryset=MemberGroup.objects.order_by("name"), required=False, label=_("Saved group")
+    )
     members = forms.ModelMultipleChoiceField(
         queryset=Member.objects.order_by("name"),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text="Delegations whose capitals' working hours count.",
+        required=False,
+        label=_("Members"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Used when “The members chosen below” is selected."),
     )
+    date_from = forms.DateField(widget=DateInput(), label=_("From (UTC date)"))
+    date_to = forms.DateField(widget=DateInput(), label=_("To (UTC date)"))
+    duration_minutes = forms.IntegerField(
+        min_value=30, max_value=600, initial=90, label=_("Duration (minutes)")
+    )
+
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        sources = [
+            (key, label) for key, label in self.SOURCES.items() if meeting is not None or key != "invitees"
+        ]
+        self.fields["source"].choices = sources
+        self.fields["source"].initial = "invitees" if meeting is not None else "all"
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end:
             if end < start:
-                self.add_error("date_to", "The end of the range cannot be before its start.")
+                self.add_error("date_to", _("The end of the range cannot be before its start."))
             elif (end - start).days >= MAX_RANGE_DAYS:
-                self.add_error("date_to", f"Search at most {MAX_RANGE_DAYS} days at a time.")
+                self.add_error(
+                    "date_to", _("Search at most %(days)s days at a time.") % {"days": MAX_RANGE_DAYS}
+                )
+        cleaned["chosen"] = sorted(self._chosen(cleaned), key=lambda member: member.iso2)
         return cleaned
+
+    def _chosen(self, cleaned) -> list[Member]:
+        source = cleaned.get("source") or ("chosen" if cleaned.get("members") else "all")
+        if source == "invitees":
+            return list(Member.objects.filter(invitations__meeting=self.meeting))
+        if source == "all":
+            return list(Member.objects.exclude(status__in=[MemberStatus.WITHDRAWN, MemberStatus.SUSPENDED]))
+        if source == "group":
+            if cleaned.get("group") is None:
+                self.add_error("group", _("Choose a saved group."))
+                return []
+            return list(cleaned["group"].members.all())
+        if not cleaned.get("members"):
+            self.add_error("members", _("Choose at least one member."))
+        return list(cleaned.get("members") or [])

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin import ServiceAdmin
 from members import services
-from members.models import ChairTerm, Delegate, Member, Membership, PartnerToken
+from members.models import ChairTerm, Delegate, Member, MemberGroup, Membership, PartnerToken
 
 
 @admin.register(Member)
@@ -37,6 +37,24 @@ class DelegateAdmin(ServiceAdmin):
 
     def service_delete(self, actor, obj):
         services.delegate_delete(actor=actor, delegate=obj)
+
+
+@admin.register(MemberGroup)
+class MemberGroupAdmin(ServiceAdmin):
+    list_display = ["name"]
+    filter_horizontal = ["members"]
+
+    def service_create(self, actor, form):
+        return services.member_group_create(actor=actor, **form.cleaned_data)
+
+    def service_update(self, actor, obj, changed):
+        return services.member_group_update(actor=actor, group=obj, **changed)
+
+    def service_delete(self, actor, obj):
+        services.member_group_delete(actor=actor, group=obj)
+
+    def save_related(self, request, form, formsets, change):
+        """The members were set by the service (audited); the admin does not set them again."""
 
 
 @admin.register(ChairTerm)

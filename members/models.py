@@ -98,6 +98,19 @@ class Delegate(TrackedModel):
         )
 
 
+class MemberGroup(models.Model):
+    """A saved list of members (a region, a working group...) to start a slot search from."""
+
+    name = models.CharField(max_length=100, unique=True)
+    members = models.ManyToManyField(Member, related_name="groups")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Membership(models.Model):
     """A user's role in the app and, for a delegation user, the one member they act for."""
 

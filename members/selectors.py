@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from core.actors import Actor
 from core.selectors import get_visible
 from members.choices import ChairRole
-from members.models import ChairTerm, Delegate, Member, Membership
+from members.models import ChairTerm, Delegate, Member, MemberGroup, Membership
 
 
 def member_list(*, actor: Actor) -> QuerySet[Member]:
@@ -36,6 +36,11 @@ def delegate_list(*, actor: Actor) -> QuerySet[Delegate]:
 
 def delegate_get(*, actor: Actor, pk: int) -> Delegate:
     return get_visible(delegate_list(actor=actor), pk, "No such delegate.")
+
+
+def member_group_list(*, actor: Actor) -> QuerySet[MemberGroup]:
+    """Saved groups of members (names and membership are forum-wide facts)."""
+    return MemberGroup.objects.order_by("name")
 
 
 def own_membership(*, actor: Actor) -> Membership:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -20,11 +21,11 @@ from core.actors import Actor
 from core.errors import Forbidden
 from core.reminders.services import reminder_cancel_for
 from core.services import require_settable
-from core.tracking import tracked_create, tracked_delete, tracked_update
+from core.tracking import audit_record, tracked_create, tracked_delete, tracked_update
 from members import permissions
 from members.api.authentication import token_hash
 from members.choices import TokenScope
-from members.models import ChairTerm, Delegate, Member, Membership, PartnerToken
+from members.models import ChairTerm, Delegate, Member, MemberGroup, Membership, PartnerToken
 from members.reminders import chair_handover_plan
 from members.selectors import overlapping_chair_terms
 
@@ -155,6 +156,44 @@ def chair_term_delete(*, actor: Actor, term: ChairTerm) -> None:
 def _lock_rotation() -> None:
     """Serialise rotation edits so two concurrent checks cannot both pass (every backend)."""
     list(ChairTerm.objects.select_for_update().values_list("pk", flat=True))
+
+
+# Saved groups of members --------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_group_create(*, actor: Actor, name: str, members: Iterable[Member]) -> MemberGroup:
+    _require(permissions.can_manage_members(actor), "Only the secretariat saves groups of members.")
+    group = tracked_create(MemberGroup(name=name), actor=actor)
+    _set_group_members(group, members, actor=actor)
+    return group
+
+
+@transaction.atomic
+def member_group_update(
+    *, actor: Actor, group: MemberGroup, members: Iterable[Member] | None = None, **fields: Any
+) -> MemberGroup:
+    _require(permissions.can_manage_members(actor), "Only the secretariat saves groups of members.")
+    require_settable(fields, {"name"})
+    group = tracked_update(group, actor=actor, fields=fields)
+    if members is not None:
+        _set_group_members(group, members, actor=actor)
+    return group
+
+
+@transaction.atomic
+def member_group_delete(*, actor: Actor, group: MemberGroup) -> None:
+    _require(permissions.can_manage_members(actor), "Only the secretariat saves groups of members.")
+    tracked_delete(group, actor=actor)
+
+
+def _set_group_members(group: MemberGroup, members: Iterable[Member], *, actor: Actor) -> None:
+    before = sorted(group.members.values_list("iso2", flat=True))
+    wanted = list(members)
+    after = sorted(member.iso2 for member in wanted)
+    if before != after:
+        group.members.set(wanted)
+        audit_record(actor=actor, instance=group, action="members", changes={"members": [before, after]})
 
 
 # Users and tokens -----------------------------------------------------------------------

@@ -107,8 +107,17 @@ class MeetingCreate(ObjectEditView):
     template_name = "meetings/meeting_form.html"
     success_message = _("Saved “{object.title}”.")
 
+    # A slot chosen in the slot finder arrives as ?starts_at=...&ends_at=...&venue_time_zone=UTC.
+    PREFILLED = ("starts_at", "ends_at", "venue_time_zone")
+
     def guard(self) -> None:
         permissions.require_manage(self.actor)
+
+    def get_form_kwargs(self):
+        if self.object is not None:
+            return super().get_form_kwargs()
+        prefilled = {name: self.request.GET[name] for name in self.PREFILLED if name in self.request.GET}
+        return {**super().get_form_kwargs(), "initial": prefilled}
 
     def save(self, fields):
         return services.meeting_schedule(actor=self.actor, **fields)

@@ -5,47 +5,58 @@ import datetime
 from django.shortcuts import render
 
 from core.actors import web_actor
-from meetings import permissions, selectors, slots
-from meetings.forms import (
-    SlotFinderForm,
-)
-from members.models import Member
+from meetings import permissions, selectors, slot_picture, slots
+from meetings.forms import SlotFinderForm
+
+SHOWN_SLOTS = 20
 
 
 def slot_finder(request):
+    """Ranks candidate slots for a meeting's invitees, all members, a saved group or chosen
+    members, and draws the picked slot (the best by default) as a strip per delegation."""
     actor = web_actor(request)
     permissions.require_manage(actor)
-    initial = {}
     meeting = None
     if request.GET.get("meeting", "").isdigit():
         meeting = selectors.meeting_get(actor=actor, pk=int(request.GET["meeting"]))
-        initial = {
-            "date_from": meeting.starts_at.date(),
-            "date_to": meeting.starts_at.date() + datetime.timedelta(days=6),
-            "duration_minutes": meeting.duration_minutes,
-            "members": list(Member.objects.filter(invitations__meeting=meeting)),
-        }
-    form = SlotFinderForm(request.GET if "date_from" in request.GET else None, initial=initial)
-    ranked, burden, members = [], {}, []
+    bound = request.GET if "date_from" in request.GET else None
+    form = SlotFinderForm(bound, initial=_initial_for(meeting), meeting=meeting)
+    context = {"form": form, "meeting": meeting, "slots": [], "burden": [], "members": [], "picture": None}
     if form.is_bound and form.is_valid():
-        members = sorted(form.cleaned_data["members"], key=lambda member: member.iso2)
-        burden = selectors.burden_history(members=members)
-        ranked = slots.rank_slots(
-            date_from=form.cleaned_data["date_from"],
-            date_to=form.cleaned_data["date_to"],
-            duration=datetime.timedelta(minutes=form.cleaned_data["duration_minutes"]),
-            delegations=selectors.delegations_of(members),
-            burden=burden,
-            limit=20,
-        )
-    return render(
-        request,
-        "meetings/slots.html",
-        {
-            "form": form,
-            "slots": ranked,
-            "burden": sorted(burden.items()),
-            "members": members,
-            "meeting": meeting,
-        },
+        context.update(_ranked(form.cleaned_data, picked=request.GET.get("show", "")))
+    return render(request, "meetings/slots.html", context)
+
+
+def _initial_for(meeting) -> dict:
+    if meeting is None:
+        return {}
+    starts_on = meeting.starts_at.date()
+    return {
+        "date_from": starts_on,
+        "date_to": starts_on + datetime.timedelta(days=6),
+        "duration_minutes": meeting.duration_minutes,
+    }
+
+
+def _ranked(data: dict, *, picked: str) -> dict:
+    members = data["chosen"]
+    burden = selectors.burden_history(members=members)
+    ranked = slots.rank_slots(
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+        duration=datetime.timedelta(minutes=data["duration_minutes"]),
+        delegations=selectors.delegations_of(members),
+        burden=burden,
+        limit=SHOWN_SLOTS,
     )
+    index = int(picked) if picked.isdigit() and int(picked) < len(ranked) else 0
+    shown = ranked[index] if ranked else None
+    return {
+        "slots": ranked,
+        "burden": sorted(burden.items()),
+        "members": members,
+        "picked": index,
+        "picture": slot_picture.picture(shown) if shown else None,
+        "picture_slot": shown,
+        "picture_outside": shown.score if shown else 0,
+    }
