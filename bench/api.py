@@ -1,6 +1,7 @@
 """API list pages and the change feed against the fastest way to produce the same JSON.
 
     make bench                       # or: .venv/bin/python bench/api.py [--rounds N]
+    FORGE_BENCH_SCALE=0.1 .venv/bin/python bench/api.py --only changes   # a tenth of the data
 
 On PostgreSQL only. The data set lives in its own database next to DATABASE_URL's (the name
 gets a `_bench` suffix, or set FORGE_BENCH_DATABASE_URL); without DATABASE_URL a throwaway
@@ -35,11 +36,14 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# The data set's shape; a change here regenerates it.
-PROJECTS = 100_000
-MEETINGS = 3_600
+# The data set's shape; a change here regenerates it. FORGE_BENCH_SCALE (default 1) scales the
+# projects, meetings (so invitations) and feed rows, for a run that fits a busy machine
+# (e.g. FORGE_BENCH_SCALE=0.1: 10,000 projects, 360 meetings, 30,000 feed rows).
+SCALE = float(os.environ.get("FORGE_BENCH_SCALE", "1"))
+PROJECTS = max(1_000, int(100_000 * SCALE))
+MEETINGS = max(100, int(3_600 * SCALE))
 DELEGATES_PER_MEMBER = 10
-CHANGES = 300_000
+CHANGES = max(10_000, int(300_000 * SCALE))
 DATASET_KEY = f"v2:projects={PROJECTS}:meetings={MEETINGS}:changes={CHANGES}"
 
 PAGE_SIZE = 500
@@ -250,11 +254,11 @@ GENERATE_SQL = [
     # Change feed rows, numbered: upserts of invitations, projects, meetings and delegates, and
     # deletions of ids that no longer exist (tombstones).
     f"""
-    INSERT INTO core_change (seq, at, resource, object_id, op, scope)
+    INSERT INTO core_change (seq, at, resource, object_id, op, scope, event)
     SELECT (SELECT coalesce(max(seq), 0) FROM core_change) + g, now() - (({CHANGES} - g) || ' seconds')::interval,
            r.resource,
            CASE WHEN g % 100 = 99 THEN 10000000 + g ELSE r.first_id + (g::bigint * 7919) % r.n END,
-           CASE WHEN g % 100 = 99 THEN 'delete' ELSE 'upsert' END, NULL
+           CASE WHEN g % 100 = 99 THEN 'delete' ELSE 'upsert' END, NULL, ''
     FROM generate_series(1, {CHANGES}) g
     JOIN (VALUES
         (0, 'meetings.invitation', (SELECT min(id) FROM meetings_invitation), (SELECT count(*) FROM meetings_invitation)),
