@@ -6,6 +6,7 @@ from django.utils import timezone
 from core.actors import actor_for_request
 from core.api.exceptions import api_not_found, api_server_error
 from core.reminders.selectors import queue_summary
+from decisions import selectors as decision_selectors
 from meetings import todo as meeting_todo
 from meetings.selectors import pending_invitations, upcoming_meetings
 from members.models import Member
@@ -26,6 +27,7 @@ def dashboard(request):
         context["reminder_queue"] = queue_summary()
         context["answers_overdue"] = meeting_todo.answers_overdue(actor=actor, now=now)
         context["accreditation"] = meeting_todo.accreditation_to_check(actor=actor, now=now)
+        context["open_procedures"] = decision_selectors.open_procedures(actor=actor, limit=10)
     if actor is not None:
         context["portfolio"] = portfolio_glance(actor=actor, on=today)
         context["upcoming_meetings"] = upcoming_meetings(actor=actor)
@@ -50,6 +52,7 @@ def delegation_home(request, actor):
         "commitments": project_todo.commitments_to_confirm(actor=actor),
         "meetings_ahead": meeting_todo.invited_meetings_ahead(actor=actor, now=now),
         "portfolio": portfolio_glance(actor=actor, on=today),
+        "procedures_to_answer": decision_selectors.awaiting_answer(actor=actor),
     }
     return render(request, "home.html", context)
 

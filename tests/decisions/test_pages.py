@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -172,3 +173,12 @@ def test_member_record_lists_each_procedure_once_with_constant_queries(
     assert html.count("position-statement") == 1
     assert html.count("position-silent") == 5
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.django_db
+def test_decision_page_prints_with_its_own_stylesheet(draft, secretariat_client):
+    html = secretariat_client.get(f"/decisions/{draft.pk}/").content.decode()
+
+    assert '<link rel="stylesheet" href="/static/css/decisions-print.css" media="print">' in html
+    assert finders.find("css/decisions-print.css") is not None
+    assert '<nav class="actions no-print"' in html
