@@ -6,9 +6,11 @@ prefetch_related and subqueries); "not yours" and "not there" both raise NotFoun
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import confidentiality
@@ -105,6 +107,13 @@ def procedure_get(*, actor: Actor, pk: int) -> WrittenProcedure:
 
 def decision_procedures(*, actor: Actor, decision: Decision) -> list[WrittenProcedure]:
     return list(procedure_list(actor=actor).filter(decision=decision).order_by("-opened_at", "-pk"))
+
+
+def feed_procedures(*, actor: Actor) -> list[WrittenProcedure]:
+    """What a calendar feed shows of procedures: the visible ones, deadlines from a year back on
+    (the same window as the meetings in the feed)."""
+    since = timezone.now() - datetime.timedelta(days=366)
+    return list(procedure_list(actor=actor).filter(deadline__gte=since).order_by("deadline", "pk"))
 
 
 def open_procedures(*, actor: Actor, limit: int | None = None) -> list[WrittenProcedure]:

@@ -3,12 +3,17 @@
 Events carry their venue's time zone (DTSTART;TZID=... with a VTIMEZONE for it), a UID that
 never changes, and SEQUENCE = the meeting's ics_sequence, so calendar clients update their copy.
 Cancelled meetings stay in the feed with STATUS:CANCELLED: that is how clients learn to remove them.
+
+Apps above meetings add their own events to the calendar feeds (a written procedure's
+deadline, for instance) by registering an event source from their AppConfig.ready():
+`register_event_source(fn)`, where `fn(actor=..., base_url=...)` returns the icalendar events
+the feed's owner may see. Meetings never imports them.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import icalendar
 
@@ -23,6 +28,21 @@ STATUS = {
     MeetingStatus.HELD: "CONFIRMED",
     MeetingStatus.CANCELLED: "CANCELLED",
 }
+
+
+EventSource = Callable[..., Iterable[icalendar.Event]]
+_event_sources: list[EventSource] = []
+
+
+def register_event_source(source: EventSource) -> None:
+    """Add `source(actor=..., base_url=...)` to every calendar feed (once, whatever the calls)."""
+    if source not in _event_sources:
+        _event_sources.append(source)
+
+
+def other_events(*, actor, base_url: str = "") -> list[icalendar.Event]:
+    """The events the registered sources give this feed's owner."""
+    return [event for source in _event_sources for event in source(actor=actor, base_url=base_url)]
 
 
 def event_for(meeting: Meeting, *, base_url: str = "") -> icalendar.Event:
@@ -48,7 +68,9 @@ def event_for(meeting: Meeting, *, base_url: str = "") -> icalendar.Event:
     return event
 
 
-def calendar_bytes(meetings: Iterable[Meeting], *, name: str, base_url: str = "") -> bytes:
+def calendar_bytes(
+    meetings: Iterable[Meeting], *, name: str, base_url: str = "", extra: Iterable[icalendar.Event] = ()
+) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -57,6 +79,8 @@ def calendar_bytes(meetings: Iterable[Meeting], *, name: str, base_url: str = ""
     cal.add("x-wr-calname", name)
     for meeting in meetings:
         cal.add_component(event_for(meeting, base_url=base_url))
+    for event in extra:
+        cal.add_component(event)
     # VTIMEZONE components for every TZID the events use (UTC needs none).
     cal.add_missing_timezones()
     return cal.to_ical()

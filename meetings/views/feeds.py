@@ -49,8 +49,12 @@ def _feed(request, token: str, kind: str):
     if actor is None:
         raise Http404("No such calendar.")
     name = f"FORGE meetings ({feed.member.iso2})" if feed.member_id else "FORGE meetings"
+    base_url = request.build_absolute_uri("/")
     body = ics.calendar_bytes(
-        selectors.feed_meetings(actor=actor), name=name, base_url=request.build_absolute_uri("/")
+        selectors.feed_meetings(actor=actor),
+        name=name,
+        base_url=base_url,
+        extra=ics.other_events(actor=actor, base_url=base_url),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
