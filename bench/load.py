@@ -1,6 +1,6 @@
 """Load test of the production shape on this machine, driven by partner systems on loopback.
 
-    .venv/bin/python bench/load.py [--partners 8] [--requests 1500] [--web-workers 2]
+    .venv/bin/python bench/load.py [--partners 8] [--requests 1500] [--web-workers 2] [--max-seconds 900]
 
 Started here and stopped at the end: gunicorn with the production settings (plain HTTP on
 127.0.0.1, so the HTTPS redirect is off), a Celery worker on the default queue, one on the
@@ -15,6 +15,10 @@ delegates), then loops at random over:
 - a conditional GET of the meetings list with `If-None-Match` (304 while nothing changed);
 - a write: `POST /api/v1/delegates/` with an `Idempotency-Key`; one write in four is sent again
   with the same key and must be answered the same (`Idempotent-Replayed: true`, same id).
+- an answer to its invitation to the secretariat's meeting (found on the feed):
+  `PATCH /api/v1/invitations/{id}/`.
+Beside them the secretariat's system (a token bound to a secretariat account) schedules a
+meeting, invites every member, then keeps moving it (each move replans its reminders).
 It stops after a fixed number of requests and prints requests per second, p50/p95/p99 per kind
 of request and the errors. Then every partner syncs once more (the feed numbers changes every
 few seconds) and its replica of delegates must equal a full listing. Exit 1 on any error, any
@@ -29,6 +33,7 @@ from locust.env import Environment  # isort: skip
 
 import argparse
 import atexit
+import datetime
 import json
 import os
 import random
@@ -176,15 +181,24 @@ for i, code in enumerate({codes!r}):
     member = Member.objects.get(iso2=code)
     _, raw = partner_token_create(actor=system, name=f"load {{i}} {{code}}", scope=TokenScope.WRITE, member=member)
     tokens.append([code, raw])
+from django.contrib.auth import get_user_model
+from members.choices import Role
+from members.models import Membership
+user, _ = get_user_model().objects.get_or_create(username="load-secretariat")
+Membership.objects.update_or_create(user=user, defaults={{"role": Role.SECRETARIAT_ADMIN, "member": None}})
+_, raw = partner_token_create(actor=system, name="load secretariat", scope=TokenScope.WRITE, user=user)
+tokens.append(["", raw])
 print("TOKENS=" + json.dumps(tokens))
 """
 
 
-def make_tokens(env: dict[str, str], count: int) -> list[tuple[str, str]]:
+def make_tokens(env: dict[str, str], count: int) -> tuple[list[tuple[str, str]], str]:
+    """A write token per partner (its delegation's), and the secretariat system's token."""
     codes = [TOKEN_MEMBERS[i % len(TOKEN_MEMBERS)] for i in range(count)]
     out = manage(env, "shell", "-c", MAKE_TOKENS.format(codes=codes))
     line = next(line for line in out.splitlines() if line.startswith("TOKENS="))
-    return [tuple(pair) for pair in json.loads(line.removeprefix("TOKENS="))]
+    pairs = [tuple(pair) for pair in json.loads(line.removeprefix("TOKENS="))]
+    return pairs[:-1], pairs[-1][1]
 
 
 def start_stack(workdir: Path, web_workers: int) -> tuple[Processes, int, dict[str, str]]:
@@ -230,6 +244,8 @@ def start_stack(workdir: Path, web_workers: int) -> tuple[Processes, int, dict[s
 # --- the partner systems ----------------------------------------------------------------------
 
 TOKENS: list[tuple[str, str]] = []
+SECRETARIAT_TOKEN: list[str] = []
+MEETINGS: list[int] = []  # the secretariat's meeting, once it exists and invitations are out
 FIVE_XX: list[str] = []
 USER_ERRORS: list[str] = []
 REPLICAS: list[Partner] = []
@@ -245,6 +261,7 @@ class Partner(HttpUser):
         REPLICAS.append(self)
         self.client.headers["Authorization"] = f"Bearer {raw}"
         self.etag = ""
+        self.invitations: set[int] = set()
         self.replica: dict[int, dict] = {}
         self.cursor = self.get_json("/api/v1/changes/head/", "feed head")["cursor"]
         self.replica = {d["id"]: d for d in self.list_all("/api/v1/delegates/", "full sync page")}
@@ -277,6 +294,8 @@ class Partner(HttpUser):
             if not page:
                 return
             for change in page["changes"]:
+                if change["resource"] == "invitations" and change["op"] == "upsert":
+                    self.invitations.add(change["id"])
                 if change["resource"] != "delegates":
                     continue
                 if change["op"] == "upsert":
@@ -295,6 +314,19 @@ class Partner(HttpUser):
         ) as response:
             if self.expect(response, (200, 304)) is not None and response.status_code == 200:
                 self.etag = response.headers.get("ETag", "")
+
+    @task(1)
+    def answer_invitation(self) -> None:
+        """The delegation answers its invitation to the secretariat's meeting (seen on the feed)."""
+        if not self.invitations:
+            return
+        invitation = random.choice(sorted(self.invitations))  # noqa: S311 - load mix
+        status = random.choice(["accepted", "declined", "tentative"])  # noqa: S311
+        with self.client.patch(
+            f"/api/v1/invitations/{invitation}/", json={"status": status}, name="invitation PATCH",
+            catch_response=True,
+        ) as response:  # fmt: skip
+            self.expect(response, (200,))
 
     @task(2)
     def write(self) -> None:
@@ -324,11 +356,58 @@ class Partner(HttpUser):
                     )
 
 
+class Secretariat(HttpUser):
+    """The secretariat's system: schedules a meeting, invites every member, then keeps moving it
+    (each move replans the meeting's reminders)."""
+
+    fixed_count = 1
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self) -> None:
+        self.client.headers["Authorization"] = f"Bearer {SECRETARIAT_TOKEN[0]}"
+        self.starts = datetime.datetime.now(datetime.UTC).replace(microsecond=0) + datetime.timedelta(days=30)
+        body = {
+            "kind": "working_group",
+            "title": "Load test working group",
+            "starts_at": self.starts.isoformat(),
+            "ends_at": (self.starts + datetime.timedelta(hours=3)).isoformat(),
+            "venue_time_zone": "UTC",
+            "virtual_link": "https://meet.example.org/load",
+            "status": "announced",
+            "confidentiality": "members",
+        }
+        with self.client.post(
+            "/api/v1/meetings/", json=body, headers={"Idempotency-Key": str(uuid.uuid4())},
+            name="meeting POST", catch_response=True,
+        ) as response:  # fmt: skip
+            meeting = Partner.expect(self, response, (201,))
+        with self.client.post(
+            f"/api/v1/meetings/{meeting['id']}/invite/", json={"all_members": True},
+            headers={"Idempotency-Key": str(uuid.uuid4())}, name="meeting invite POST", catch_response=True,
+        ) as response:  # fmt: skip
+            Partner.expect(self, response, (201,))
+        MEETINGS.append(meeting["id"])
+
+    @task
+    def move_meeting(self) -> None:
+        self.starts += datetime.timedelta(days=random.choice([-1, 1]))  # noqa: S311 - load mix
+        body = {
+            "starts_at": self.starts.isoformat(),
+            "ends_at": (self.starts + datetime.timedelta(hours=3)).isoformat(),
+        }
+        with self.client.patch(
+            f"/api/v1/meetings/{MEETINGS[0]}/", json=body, name="meeting move PATCH", catch_response=True
+        ) as response:
+            Partner.expect(self, response, (200,))
+
+
 # --- the run --------------------------------------------------------------------------------
 
 
 def run_load(web_port: int, partners: int, total: int, max_seconds: float) -> Environment:
-    environment = Environment(user_classes=[Partner], host=f"http://127.0.0.1:{web_port}", events=events)
+    environment = Environment(
+        user_classes=[Partner, Secretariat], host=f"http://127.0.0.1:{web_port}", events=events
+    )
     runner = environment.create_local_runner()
     counted = {"n": 0}
 
@@ -344,7 +423,7 @@ def run_load(web_port: int, partners: int, total: int, max_seconds: float) -> En
     environment.events.request.add_listener(count)
     environment.events.user_error.add_listener(user_error)
     started = time.monotonic()
-    runner.start(partners, spawn_rate=partners)
+    runner.start(partners + 1, spawn_rate=partners + 1)
     runner.greenlet.join(timeout=max_seconds)
     if counted["n"] < total and not USER_ERRORS:
         USER_ERRORS.append(f"stopped after {max_seconds:.0f} s with {counted['n']} of {total} requests")
@@ -410,7 +489,9 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="forge-load-"))
     processes, web_port, env = start_stack(workdir, args.web_workers)
-    TOKENS.extend(make_tokens(env, args.partners))
+    partner_tokens, secretariat_token = make_tokens(env, args.partners)
+    TOKENS.extend(partner_tokens)
+    SECRETARIAT_TOKEN.append(secretariat_token)
     load = os.getloadavg()
     print(
         f"stack up (logs in {workdir}); load average before the run {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
