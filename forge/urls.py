@@ -3,9 +3,8 @@ from allauth.account.decorators import secure_admin_login
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from core.api.root import ApiIndexView, api_fallback
+from core.api.root import ApiIndexView, RedocView, SchemaView, SwaggerView, api_fallback
 from core.views import healthz, search
 from forge import views
 from members import views as member_views
@@ -44,13 +43,13 @@ urlpatterns = [
     path("webhooks/", include("core.webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     # The Swagger UI's start-up script is served as a file (no inline script under the CSP).
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
     # ReDoc styles itself with injected <style> elements: allowed on this page only.
     path(
         "api/redoc/",
-        csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularRedocView.as_view(url_name="schema")),
+        csp_update({"style-src": ["'unsafe-inline'"]})(RedocView.as_view(url_name="schema")),
         name="api-redoc",
     ),
     re_path(r"^api/(?P<rest>.*)$", api_fallback),  # last: whatever else is under /api/

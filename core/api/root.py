@@ -12,11 +12,13 @@ from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, URLPattern, URLResolver, resolve
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.exceptions import api_not_found
+from core.api.exceptions import PROBLEM_CONTENT_TYPE, api_not_found
+from core.api.renderers import ORJSONRenderer
 
 
 class IndexSerializer(serializers.Serializer):
@@ -55,6 +57,30 @@ class ApiIndexView(APIView):
                 "docs": request.build_absolute_uri("/api/docs/"),
             }
         )
+
+
+class ProblemErrorsMixin:
+    """Errors of a view whose success is not JSON (the YAML document, the docs pages) are still
+    problem+json: without this a PUT on /api/schema/ answered its problem as YAML, labelled
+    application/problem+json."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = ORJSONRenderer()
+        self.request.accepted_media_type = PROBLEM_CONTENT_TYPE
+        return response
+
+
+class SchemaView(ProblemErrorsMixin, SpectacularAPIView):
+    """The OpenAPI document (GET); any other method is a problem+json 405 with `Allow`."""
+
+
+class SwaggerView(ProblemErrorsMixin, SpectacularSwaggerSplitView):
+    pass
+
+
+class RedocView(ProblemErrorsMixin, SpectacularRedocView):
+    pass
 
 
 @csrf_exempt  # answers the same to everyone and changes nothing

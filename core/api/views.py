@@ -16,6 +16,7 @@ from core.api import fastlist
 from core.api.etags import etag_for
 from core.api.etags import etag_list as _etag_list
 from core.api.idempotency import idempotent
+from core.api.strict import check_json_types
 from core.api.writes import write_response
 from core.choices import Channel
 from core.errors import PreconditionFailed
@@ -60,16 +61,15 @@ class ListRetrieveMixin(mixins.ListModelMixin):
         return Response(data, headers={"ETag": etag})
 
 
-class WriteMixin:
-    """create / update / partial_update / destroy with If-Match checked under a row lock.
-
-    `create` takes the same write path as every POST action (core.api.writes): Idempotency-Key
+class CreateMixin:
+    """`create` takes the same write path as every POST action (core.api.writes): Idempotency-Key
     honoured, one transaction, the representation with its ETag."""
 
     @idempotent
     def create(self, request, *args, **kwargs):
         def parse():
             serializer = self.get_serializer(data=request.data)
+            check_json_types(serializer, request.data)
             serializer.is_valid(raise_exception=True)
             return serializer
 
@@ -82,10 +82,18 @@ class WriteMixin:
             status=status.HTTP_201_CREATED,
         )
 
+    def perform_create(self, serializer):
+        raise NotImplementedError
+
+
+class ChangeMixin:
+    """update / partial_update / destroy with If-Match checked under a row lock."""
+
     def update(self, request, *args, partial: bool = False, **kwargs):
         with transaction.atomic():
             instance = self._locked_current_instance()
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            check_json_types(serializer, request.data)
             serializer.is_valid(raise_exception=True)
             instance = self.perform_update(serializer, instance)
         data = self.representation(self.get_queryset().get(pk=instance.pk))
@@ -111,9 +119,6 @@ class WriteMixin:
                 raise PreconditionFailed("The object changed since you read it; fetch it again and retry.")
         return instance
 
-    def perform_create(self, serializer):
-        raise NotImplementedError
-
     def perform_update(self, serializer, instance):
         raise NotImplementedError
 
@@ -121,8 +126,17 @@ class WriteMixin:
         raise NotImplementedError
 
 
+class WriteMixin(CreateMixin, ChangeMixin):
+    pass
+
+
 class ReadOnlyViewSet(ListRetrieveMixin, ForgeGenericViewSet):
     pass
+
+
+class ChangeOnlyViewSet(ChangeMixin, ListRetrieveMixin, ForgeGenericViewSet):
+    """Objects created elsewhere (an invitation, by its meeting's invite action): no POST on the
+    collection, so the document shows none and the API answers 405."""
 
 
 class ModelViewSet(WriteMixin, ListRetrieveMixin, ForgeGenericViewSet):

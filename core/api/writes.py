@@ -51,6 +51,7 @@ from rest_framework.response import Response
 
 from core.api.etags import etag_for
 from core.api.idempotency import idempotent
+from core.api.strict import check_json_types
 
 Handler = Callable[..., Any]
 
@@ -68,6 +69,7 @@ def post_write(
             if body is None:
                 return {}
             parsed = body(data=request.data, context=view.get_serializer_context())
+            check_json_types(parsed, request.data)
             parsed.is_valid(raise_exception=True)
             return dict(parsed.validated_data)
 

@@ -12,6 +12,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.examples import request_examples
 from core.api.views import ModelViewSet, ReadOnlyViewSet
 from core.api.writes import post_write, write_action
 from core.errors import NotFound
@@ -29,7 +30,19 @@ from decisions.api.serializers import (
 )
 from decisions.filters import DecisionFilter, PositionFilter, ProcedureFilter
 
+DECISION_EXAMPLE = {
+    "title": "Work plan 2027",
+    "kind": "work_plan",
+    "text": "The forum adopts the work plan annexed.\n\nIt asks the secretariat to report on it by June.",
+    "confidentiality": "members",
+}
 
+
+@request_examples(
+    create=DECISION_EXAMPLE,
+    update=DECISION_EXAMPLE,
+    partial_update={"text": "The forum adopts the work plan annexed, as amended."},
+)
 class DecisionViewSet(ModelViewSet):
     """Decisions the caller may see (drafts: the secretariat only). The secretariat drafts and
     edits them; a text change makes a new version (`/versions/`). The reference is given on
@@ -57,7 +70,7 @@ class DecisionViewSet(ModelViewSet):
         return services.decision_update(actor=self.actor, decision=instance, **serializer.validated_data)
 
     @extend_schema(responses=DecisionVersionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain array, as answered
     def versions(self, request, pk=None):
         """Every version of the text, oldest first."""
         decision = self.get_object()
@@ -66,6 +79,16 @@ class DecisionViewSet(ModelViewSet):
         )
 
 
+@request_examples(
+    create={
+        "decision": 1,
+        "deadline_local": "2027-03-29T18:00",
+        "time_zone": "Europe/Brussels",
+        "all_members": True,
+        "note": "Silence procedure on the work plan.",
+    },
+    answer={"member": "KR", "kind": "support"},
+)
 class ProcedureViewSet(ReadOnlyViewSet):
     """Written (silence) procedures the caller may see: its decision visible, and the caller's
     member concerned. POST to open (secretariat), answer, withdraw an objection, extend, withdraw."""

@@ -3,7 +3,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from core.api.views import ModelViewSet
+from core.api.examples import request_examples
+from core.api.views import ChangeOnlyViewSet, ModelViewSet
 from core.api.writes import post_write, write_action
 from core.errors import NotFound
 from meetings import selectors, services
@@ -38,6 +39,23 @@ BINARY = {(200, "application/octet-stream"): OpenApiTypes.BINARY}
 NO_DELETE = ["get", "post", "put", "patch", "head", "options"]
 
 
+MEETING_EXAMPLE = {
+    "kind": "som",
+    "title": "Senior officials' meeting, spring 2027",
+    "starts_at": "2027-03-10T08:00:00Z",
+    "ends_at": "2027-03-10T16:00:00Z",
+    "venue_name": "Egmont Palace, Brussels",
+    "venue_time_zone": "Europe/Brussels",
+    "status": "draft",
+    "confidentiality": "members",
+}
+
+
+@request_examples(
+    create=MEETING_EXAMPLE,
+    update=MEETING_EXAMPLE,
+    partial_update={"title": "Senior officials' meeting, spring 2027 (Brussels)"},
+)
 class MeetingViewSet(ModelViewSet):
     """Meetings the caller may see. The secretariat schedules and edits; meetings are cancelled
     (POST .../status/), never deleted."""
@@ -80,9 +98,11 @@ class MeetingViewSet(ModelViewSet):
         return selectors.agenda_item_list(actor=self.actor).filter(meeting=meeting).order_by("position")
 
 
-class InvitationViewSet(ModelViewSet):
+@request_examples(partial_update={"status": "accepted"})
+class InvitationViewSet(ChangeOnlyViewSet):
     """Invitations: the secretariat sees all; a delegation its own. PATCH `status` to answer
-    (a delegation-bound write token answers for its own member); the secretariat sets `seats_quota`."""
+    (a delegation-bound write token answers for its own member); the secretariat sets `seats_quota`.
+    Invitations are made by a meeting's invite (POST /meetings/{id}/invite/): POST here is a 405."""
 
     serializer_class = InvitationSerializer
     filterset_class = InvitationFilter
@@ -93,9 +113,6 @@ class InvitationViewSet(ModelViewSet):
 
     def get_object(self):
         return selectors.invitation_get(actor=self.actor, pk=self.kwargs["pk"])
-
-    def create(self, request, *args, **kwargs):
-        raise serializers.ValidationError({"meeting": ["Invite through POST /meetings/{id}/invite/."]})
 
     def perform_update(self, serializer, instance):
         data = serializer.validated_data

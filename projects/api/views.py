@@ -1,3 +1,4 @@
+from core.api.examples import request_examples
 from core.api.views import ModelViewSet, ReadOnlyViewSet
 from core.errors import NotFound
 from projects import selectors, services
@@ -35,6 +36,21 @@ class MineralViewSet(ReadOnlyViewSet):
         return selectors.mineral_get(actor=self.actor, slug=self.kwargs["slug"])
 
 
+PROJECT_EXAMPLE = {
+    "title": "Lithium hydroxide refining pilot",
+    "summary": "A pilot refinery turning spodumene concentrate into battery-grade hydroxide.",
+    "minerals": ["lithium"],
+    "segment": "processing",
+    "host_country": "AU",
+    "lead_member": "KR",
+    "stage": "scoping",
+    "budget_amount": "1250000.00",
+    "budget_currency": "USD",
+    "confidentiality": "members",
+}
+
+
+@request_examples(create=PROJECT_EXAMPLE, update=PROJECT_EXAMPLE, partial_update={"stage": "prefeasibility"})
 class ProjectViewSet(ModelViewSet):
     """Joint projects the caller may see. The secretariat registers and edits them; the lead
     member may PATCH `stage`. Projects are closed or cancelled, never deleted."""

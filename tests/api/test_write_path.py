@@ -180,12 +180,6 @@ CASES = [
         lambda w: {"order": [item.pk for item in reversed(w["items"])]},
         status=200,
     ),
-    Case(  # refused (invitations come from .../invite/): both answers 400, nothing changes
-        "/api/v1/invitations/",
-        lambda w: "/api/v1/invitations/",
-        lambda w: {"meeting": w["meeting"].pk, "member": "JP"},
-        status=400,
-    ),
     Case(
         "/api/v1/invitations/{id}/credentials/",
         lambda w: f"/api/v1/invitations/{w['invitation'].pk}/credentials/",

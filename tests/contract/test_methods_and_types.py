@@ -1,0 +1,163 @@
+"""What the document forbids, the API refuses: a JSON value of another type than the document
+gives (400 naming the field), a method the document does not list on a path (405 problem+json
+with `Allow`), and any unsafe method on the document itself.
+
+OpenAPI describes responses of operations only, so a 405 cannot be documented for a method a
+path does not have (the OpenAPI specification has no path-level responses): the test below
+holds every path of the document to it instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rest_framework.test import APIClient
+
+from decisions.models import Decision
+from meetings.models import Invitation
+from members.choices import TokenScope
+from tests.factories import InvitationFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+HTTP_METHODS = ["get", "put", "patch", "post", "delete"]
+DECISION = {"title": "On supply chains", "kind": "decision", "text": "The forum decides."}
+
+
+@pytest.fixture
+def secretariat_api(secretariat_user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(secretariat_user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", 123, "Expected a JSON string."),
+        ("meeting", "1", "Expected a JSON integer."),
+        ("meeting", 1.0, "Expected a JSON integer."),
+        ("meeting", True, "Expected a JSON integer."),
+        ("restricted_to", {"KR": 1}, "Expected a JSON array."),
+        ("restricted_to", "KR", "Expected a JSON array."),
+        ("kind", 1, '"1" is not a valid choice.'),
+        ("title", " " * 300 + "x", "Ensure this field has no more than 300 characters."),
+    ],
+)
+def test_decision_create_with_a_value_of_another_json_type_is_refused_naming_the_field(
+    secretariat_api, field, value, message
+):
+    meeting = MeetingFactory()
+    response = secretariat_api.post("/api/v1/decisions/", {**DECISION, field: value}, format="json")
+
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == {field: [message]}
+    assert Decision.objects.count() == 0
+    assert meeting.pk  # the meeting exists: "1" was refused for its type, not as unknown
+
+
+def test_list_item_of_another_json_type_is_named_by_its_index(secretariat_api):
+    response = secretariat_api.post(
+        "/api/v1/decisions/", {**DECISION, "restricted_to": ["KR", 7]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"restricted_to.1": ["Expected a JSON string."]}
+
+
+def test_decision_patch_with_a_number_for_a_string_is_refused(secretariat_api):
+    created = secretariat_api.post("/api/v1/decisions/", DECISION, format="json").json()
+
+    response = secretariat_api.patch(f"/api/v1/decisions/{created['id']}/", {"text": 5}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"text": ["Expected a JSON string."]}
+    assert Decision.objects.get(pk=created["id"]).text == DECISION["text"]
+
+
+def test_action_body_with_a_string_for_a_boolean_is_refused(secretariat_api):
+    decision = secretariat_api.post("/api/v1/decisions/", DECISION, format="json").json()
+
+    response = secretariat_api.post(
+        "/api/v1/procedures/",
+        {
+            "decision": decision["id"],
+            "deadline_local": "2027-03-29T18:00",
+            "time_zone": "Europe/Brussels",
+            "all_members": "yes",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"all_members": ["Expected a JSON boolean."]}
+
+
+def test_form_bodies_keep_their_string_values(secretariat_api):
+    response = secretariat_api.post("/api/v1/decisions/", {**DECISION, "confidentiality": "members"})
+
+    assert response.status_code == 201, response.content
+    assert response.json()["title"] == DECISION["title"]
+
+
+def _allowed(operations: dict) -> list[str]:
+    """The methods `Allow` must list: the documented ones and OPTIONS (HEAD, which OpenAPI
+    does not describe, is left out of the comparison)."""
+    return sorted({method.upper() for method in operations if method in HTTP_METHODS} | {"OPTIONS"})
+
+
+PATH_VALUES = {"iso2": "KR", "slug": "lithium"}  # any value the parameter's pattern accepts
+
+
+def _concrete(path: str) -> str:
+    return re.sub(r"\{([^}]+)\}", lambda match: PATH_VALUES.get(match[1], "1"), path)
+
+
+def test_every_method_a_path_does_not_document_answers_problem_405_with_allow(
+    openapi_document, api_client_for
+):
+    client = api_client_for(TokenScope.READ)  # may not write, yet told 405: the path never takes it
+    refused = []
+    for path, operations in openapi_document["paths"].items():
+        allowed = _allowed(operations)
+        for method in HTTP_METHODS:
+            if method in operations:
+                continue
+            response = getattr(client, method)(_concrete(path), {}, format="json")
+            refused.append(method)
+            assert response.status_code == 405, (method, path, response.status_code)
+            assert response["Content-Type"] == "application/problem+json", (method, path)
+            assert response.json()["status"] == 405
+            assert sorted(set(response["Allow"].split(", ")) - {"HEAD"}) == allowed, (method, path)
+    assert len(refused) > 200  # most paths refuse several methods
+
+
+def test_invitations_are_not_created_by_post_on_the_collection(openapi_document, api_client_for, korea):
+    InvitationFactory(member=korea)
+    client = api_client_for(TokenScope.WRITE)
+
+    response = client.post("/api/v1/invitations/", {"meeting": 1, "member": "KR"}, format="json")
+
+    assert "post" not in openapi_document["paths"]["/api/v1/invitations/"]
+    assert "post" in openapi_document["paths"]["/api/v1/meetings/{id}/invite/"]
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert Invitation.objects.count() == 1
+
+
+@pytest.mark.parametrize("method", ["put", "post", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/", "/api/redoc/"])
+def test_unsafe_method_on_the_document_is_a_problem_405(client, method, path):
+    response = getattr(client, method)(path)  # no Accept: the document would be YAML
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Method not allowed",
+        "status": 405,
+        "detail": f'Method "{method.upper()}" not allowed.',
+    }
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
