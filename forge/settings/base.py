@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 
+from forge.settings.schedule import beat_schedule
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -307,46 +309,7 @@ CELERY_TIMEZONE = "UTC"
 # that reminders need. Everything else stays on the default queue ("celery").
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"webhooks.deliver": {"queue": "webhooks"}}
-CELERY_BEAT_SCHEDULE: dict = {}
-# Change feed: number committed changes between feed reads; prune history and idempotency keys.
-CELERY_BEAT_SCHEDULE["sync-changes-sequence"] = {"task": "sync.changes_sequence", "schedule": 5.0}
-CELERY_BEAT_SCHEDULE["sync-changes-prune"] = {"task": "sync.changes_prune", "schedule": 3600.0}
-CELERY_BEAT_SCHEDULE["sync-idempotency-prune"] = {"task": "sync.idempotency_keys_prune", "schedule": 3600.0}
-# Daily work (each day handled once), checked hourly so a missed run or a restart delays it little.
-CELERY_BEAT_SCHEDULE["sync-date-changes"] = {"task": "sync.date_changes_record", "schedule": 3600.0}
-# Reminders: claim due rows every minute, re-queue rows held past their lease, and run the
-# apps' time-based planners (weekly "still overdue" notices) every hour.
-# A periodic run that waited in the queue past its interval (or 10 s) is dropped (`expires`):
-# the next one does the same work, and a backlog of them would delay the sends behind it.
-_dispatch_every = env.float("FORGE_REMINDER_DISPATCH_SECONDS", default=60.0)
-_reconcile_every = env.float("FORGE_REMINDER_RECONCILE_SECONDS", default=180.0)
-CELERY_BEAT_SCHEDULE["reminders-dispatch"] = {
-    "task": "reminders.dispatch",
-    "schedule": _dispatch_every,
-    "options": {"expires": max(_dispatch_every, 10.0)},
-}
-CELERY_BEAT_SCHEDULE["reminders-reconcile"] = {
-    "task": "reminders.reconcile",
-    "schedule": _reconcile_every,
-    "options": {"expires": max(_reconcile_every, 10.0)},
-}
-CELERY_BEAT_SCHEDULE["reminders-plan"] = {"task": "reminders.plan", "schedule": 3600.0}
-# Webhooks: turn sequenced changes into deliveries, queue due deliveries (retries included),
-# and forget old delivery logs.
-_webhooks_every = env.float("FORGE_WEBHOOK_SWEEP_SECONDS", default=5.0)
-CELERY_BEAT_SCHEDULE["webhooks-dispatch"] = {
-    "task": "webhooks.dispatch",
-    "schedule": _webhooks_every,
-    "options": {"expires": max(_webhooks_every, 10.0)},
-}
-CELERY_BEAT_SCHEDULE["webhooks-send-due"] = {
-    "task": "webhooks.send_due",
-    "schedule": _webhooks_every,
-    "options": {"expires": max(_webhooks_every, 10.0)},
-}
-CELERY_BEAT_SCHEDULE["webhooks-prune"] = {"task": "webhooks.prune", "schedule": 86400.0}
-# Written procedures: close those whose deadline has come (each closes once, however often this runs).
-CELERY_BEAT_SCHEDULE["decisions-close-due"] = {"task": "decisions.close_due_procedures", "schedule": 30.0}
+CELERY_BEAT_SCHEDULE = beat_schedule(env)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
