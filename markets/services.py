@@ -25,7 +25,8 @@ from markets.pricing import Quote, quote_for
 PRODUCT_FIELDS = {"name", "slug", "mineral", "specification", "unit", "currency", "price_basis", "is_example"}
 QUOTE_FIELDS = {"price", "currency", "unit", "exchange_rate", "exchange_rate_on", "exchange_rate_source"}
 OBSERVATION_FIELDS = {"observed_on", "source_name", "source_url", "note", "is_example"} | QUOTE_FIELDS
-FIGURE_FIELDS = {
+# In the order the API shows them.
+FIGURE_FIELDS = (
     "mineral",
     "commodity",
     "stage",
@@ -39,7 +40,7 @@ FIGURE_FIELDS = {
     "edition",
     "source_url",
     "note",
-}
+)
 
 
 # Products ------------------------------------------------------------------------------

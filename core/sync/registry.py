@@ -89,6 +89,25 @@ def register(
     return entry
 
 
+def register_list(
+    resource: str,
+    model: type[models.Model],
+    serializer_class: type,
+    selector: Callable[..., QuerySet],
+    **options,
+) -> SyncResource:
+    """`register` for the usual case: the feed reads the resource through the app's list
+    selector (`selector(actor=...)`, the one its viewset lists with), so a feed object is
+    what a full sync gives. `options` as for `register` (follows, audience_fields, ...)."""
+    return register(
+        resource=resource,
+        model=model,
+        serializer_class=serializer_class,
+        queryset=lambda actor: selector(actor=actor),
+        **options,
+    )
+
+
 def resources() -> list[SyncResource]:
     return sorted(_by_resource.values(), key=lambda entry: entry.resource)
 

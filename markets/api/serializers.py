@@ -12,6 +12,7 @@ from core.choices import Channel
 from decisions.models import Decision
 from decisions.permissions import decision_visible_q
 from markets.models import PriceObservation, Product, ProductionFigure, ReferencePrice
+from markets.services import FIGURE_FIELDS
 from markets.tariff import Tariff, observation_tariff
 from projects.models import Mineral
 
@@ -189,22 +190,5 @@ class ProductionFigureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProductionFigure
-        fields = [
-            "id",
-            "mineral",
-            "commodity",
-            "stage",
-            "country",
-            "country_label",
-            "year",
-            "quantity",
-            "unit",
-            "world_total",
-            "confidence",
-            "edition",
-            "source_url",
-            "note",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *FIGURE_FIELDS, "created_at", "updated_at"]
         read_only_fields = fields

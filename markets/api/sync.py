@@ -1,33 +1,25 @@
 """The markets app's resources on the change feed (core.sync.registry): each with the
 queryset and serializer of its list, so a feed object is what a full sync gives."""
 
-from core.sync.registry import register
+from core.sync.registry import register_list
 from markets import selectors
 from markets.api import serializers
 from markets.models import PriceObservation, Product, ProductionFigure, ReferencePrice
 
-register(
-    resource="products",
-    model=Product,
-    serializer_class=serializers.ProductSerializer,
-    queryset=lambda actor: selectors.product_list(actor=actor),
+register_list("products", Product, serializers.ProductSerializer, selectors.product_list)
+register_list(
+    "price-observations", PriceObservation, serializers.ObservationSerializer, selectors.observation_list
 )
-register(
-    resource="price-observations",
-    model=PriceObservation,
-    serializer_class=serializers.ObservationSerializer,
-    queryset=lambda actor: selectors.observation_list(actor=actor),
+register_list(
+    "production-figures",
+    ProductionFigure,
+    serializers.ProductionFigureSerializer,
+    selectors.production_figure_list,
 )
-register(
-    resource="production-figures",
-    model=ProductionFigure,
-    serializer_class=serializers.ProductionFigureSerializer,
-    queryset=lambda actor: selectors.production_figure_list(actor=actor),
-)
-register(
-    resource="reference-prices",
-    model=ReferencePrice,
-    serializer_class=serializers.ReferencePriceSerializer,
-    queryset=lambda actor: selectors.reference_price_list(actor=actor),
+register_list(
+    "reference-prices",
+    ReferencePrice,
+    serializers.ReferencePriceSerializer,
+    selectors.reference_price_list,
     follows="adopted_by",
 )

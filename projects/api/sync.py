@@ -11,7 +11,7 @@ import datetime
 
 from django.db.models import Q
 
-from core.sync.registry import register
+from core.sync.registry import register_list
 from projects import selectors
 from projects.api import serializers
 from projects.models import (
@@ -37,46 +37,37 @@ def projects_changing_overdue_count(since: datetime.date, until: datetime.date) 
     return list(Milestone.objects.filter(pk__in=ids).values_list("project_id", flat=True).distinct())
 
 
-register(
-    resource="minerals",
-    model=Mineral,
-    serializer_class=serializers.MineralSerializer,
-    queryset=lambda actor: selectors.mineral_list(actor=actor),
-)
-register(
-    resource="projects",
-    model=JointProject,
-    serializer_class=serializers.ProjectSerializer,
-    queryset=lambda actor: selectors.project_list(actor=actor),
+register_list("minerals", Mineral, serializers.MineralSerializer, selectors.mineral_list)
+register_list(
+    "projects",
+    JointProject,
+    serializers.ProjectSerializer,
+    selectors.project_list,
     audience_fields={"confidentiality", "lead_member"},
     date_changes=projects_changing_overdue_count,
 )
-register(
-    resource="project-participants",
-    model=ProjectParticipant,
-    serializer_class=serializers.ParticipantSerializer,
-    queryset=lambda actor: selectors.participant_list(actor=actor),
-    follows="project",
-)
-register(
-    resource="milestones",
-    model=Milestone,
-    serializer_class=serializers.MilestoneSerializer,
-    queryset=lambda actor: selectors.milestone_list(actor=actor),
+register_list(
+    "milestones",
+    Milestone,
+    serializers.MilestoneSerializer,
+    selectors.milestone_list,
     follows="project",
     date_changes=milestones_changing_status,
 )
-register(
-    resource="funding-commitments",
-    model=FundingCommitment,
-    serializer_class=serializers.FundingCommitmentSerializer,
-    queryset=lambda actor: selectors.commitment_list(actor=actor),
-    follows="project",
-)
-register(
-    resource="project-updates",
-    model=ProjectUpdate,
-    serializer_class=serializers.ProjectUpdateSerializer,
-    queryset=lambda actor: selectors.update_list(actor=actor),
-    follows="project",
-)
+# Visible with their project.
+for resource, model, serializer_class, selector in [
+    (
+        "project-participants",
+        ProjectParticipant,
+        serializers.ParticipantSerializer,
+        selectors.participant_list,
+    ),
+    (
+        "funding-commitments",
+        FundingCommitment,
+        serializers.FundingCommitmentSerializer,
+        selectors.commitment_list,
+    ),
+    ("project-updates", ProjectUpdate, serializers.ProjectUpdateSerializer, selectors.update_list),
+]:
+    register_list(resource, model, serializer_class, selector, follows="project")
