@@ -30,6 +30,9 @@ class Actor:
     sees_members_level: bool = False
     can_write: bool = False
     request_id: str = ""
+    # A token limited to some kinds of data (a ministry's system that exchanges price data
+    # only): the API areas it may use, as the views declare them (`data_area`). None: all.
+    areas: frozenset[str] | None = None
 
     @classmethod
     def system(cls, channel: str = Channel.TASK, label: str = "system") -> Actor:
@@ -48,6 +51,10 @@ class Actor:
 
     def acts_for(self, member_id: int | None) -> bool:
         return member_id is not None and self.member_id == member_id
+
+    def may_use(self, area: str | None) -> bool:
+        """Whether the actor may use an API view of this `area` (None: a view of no area)."""
+        return self.areas is None or area in self.areas
 
 
 def actor_for_request(request, channel: str = Channel.WEB) -> Actor | None:

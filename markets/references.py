@@ -9,6 +9,7 @@ for writes that bypass this module.
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +23,7 @@ from core.tracking import tracked_create, tracked_delete, tracked_update
 from decisions.choices import DecisionStatus
 from decisions.models import Decision
 from decisions.permissions import decision_visible_q
-from markets import permissions
+from markets import permissions, reminders
 from markets.models import Product, ReferencePrice
 from markets.pricing import parse_price
 
@@ -76,14 +77,26 @@ def _make_room(
         raise ValidationError({"valid_from": _clash_message(other)})
 
 
+@contextmanager
+def _alerting(product_id: int, start: datetime.date, end: datetime.date | None):
+    """Around a change of the product's reference prices between two days: afterwards, the
+    followers of the product hear of each price there whose line they now cross."""
+    before = reminders.standings_between(product_id, start, end)
+    yield
+    reminders.alerts_after_reference_change(product_id=product_id, start=start, end=end, before=before)
+
+
 @transaction.atomic
 def reference_price_create(*, actor: Actor, product: Product, **fields: Any) -> ReferencePrice:
     permissions.require_manage(actor)
     fields = _clean(fields)
     _check_decision(actor, fields.get("adopted_by"))
     Product.objects.select_for_update().filter(pk=product.pk).first()  # one writer per product
-    _make_room(actor, product, fields["valid_from"], fields.get("valid_until"), None, replace=True)
-    return tracked_create(ReferencePrice(product=product, currency=product.currency, **fields), actor=actor)
+    with _alerting(product.pk, fields["valid_from"], fields.get("valid_until")):
+        _make_room(actor, product, fields["valid_from"], fields.get("valid_until"), None, replace=True)
+        return tracked_create(
+            ReferencePrice(product=product, currency=product.currency, **fields), actor=actor
+        )
 
 
 @transaction.atomic
@@ -99,13 +112,21 @@ def reference_price_update(*, actor: Actor, reference: ReferencePrice, **fields:
     if "adopted_by" in fields:
         _check_decision(actor, fields["adopted_by"])
     Product.objects.select_for_update().filter(pk=reference.product_id).first()
-    _make_room(
-        actor, reference.product, merged["valid_from"], merged["valid_until"], reference.pk, replace=False
+    start = min(reference.valid_from, merged["valid_from"])
+    end = (
+        None
+        if None in (reference.valid_until, merged["valid_until"])
+        else max(reference.valid_until, merged["valid_until"])
     )
-    return tracked_update(reference, actor=actor, fields=merged)
+    with _alerting(reference.product_id, start, end):
+        _make_room(
+            actor, reference.product, merged["valid_from"], merged["valid_until"], reference.pk, replace=False
+        )
+        return tracked_update(reference, actor=actor, fields=merged)
 
 
 @transaction.atomic
 def reference_price_delete(*, actor: Actor, reference: ReferencePrice) -> None:
     permissions.require_manage(actor)
-    tracked_delete(reference, actor=actor)
+    with _alerting(reference.product_id, reference.valid_from, reference.valid_until):
+        tracked_delete(reference, actor=actor)

@@ -46,3 +46,12 @@ class Forum(models.TextChoices):
 class TokenScope(models.TextChoices):
     READ = "read", "Read"
     WRITE = "write", "Read and write"
+    # A ministry's system that exchanges prices: reads products, price observations and
+    # reference prices, and records price observations; nothing else of the API.
+    PRICES = "prices", "Price data only (read, and record prices)"
+
+
+# The API areas (`data_area` of a view, core.api.permissions) a limited scope may use.
+PRICE_DATA = "prices"
+SCOPE_AREAS = {TokenScope.PRICES: frozenset({PRICE_DATA})}
+WRITING_SCOPES = {TokenScope.WRITE, TokenScope.PRICES}

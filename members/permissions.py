@@ -12,7 +12,7 @@ from dataclasses import replace
 from core.actors import Actor
 from core.choices import Channel
 from core.errors import Forbidden, NotFound
-from members.choices import Role, TokenScope
+from members.choices import SCOPE_AREAS, WRITING_SCOPES, Role
 from members.models import Member, Membership, PartnerToken
 
 SECRETARIAT_ROLES = {Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_STAFF}
@@ -50,7 +50,8 @@ def actor_for_token(token: PartnerToken, request_id: str = "") -> Actor:
             acting,
             label=f"token:{token.name}",
             token_id=token.pk,
-            can_write=acting.can_write and token.scope == TokenScope.WRITE,
+            can_write=acting.can_write and token.scope in WRITING_SCOPES,
+            areas=SCOPE_AREAS.get(token.scope),
         )
     return Actor(
         channel=Channel.API,
@@ -59,7 +60,8 @@ def actor_for_token(token: PartnerToken, request_id: str = "") -> Actor:
         member_id=token.member_id,
         # A member-bound token sees what its delegation sees; a forum-wide one, public records.
         sees_members_level=token.member_id is not None,
-        can_write=token.scope == TokenScope.WRITE,
+        can_write=token.scope in WRITING_SCOPES,
+        areas=SCOPE_AREAS.get(token.scope),
         request_id=request_id,
     )
 

@@ -5,7 +5,9 @@ from core.choices import Channel
 
 
 class IsActor(BasePermission):
-    """Any signed-in user or valid token may read; only actors with write rights may write.
+    """Any signed-in user or valid token may read; only actors with write rights may write; a
+    token limited to some areas of data uses only the views that declare one of them
+    (`data_area` on the view, e.g. price data).
 
     Which objects they may read or write is decided by the selectors and services.
     """
@@ -18,7 +20,13 @@ class IsActor(BasePermission):
         actor = actor_for_request(request, Channel.API)
         if actor is None:
             return False
+        if not actor.may_use(getattr(view, "data_area", None)):
+            self.message = OUTSIDE_AREA
+            return False
         return request.method in SAFE_METHODS or actor.can_write
+
+
+OUTSIDE_AREA = "This token is limited to other data than this endpoint's."
 
 
 def _handles(view, method: str) -> bool:

@@ -15,6 +15,7 @@ from markets.api.serializers import (
     ReferencePriceSerializer,
 )
 from markets.filters import ObservationFilter, ProductFilter, ProductionFigureFilter, ReferencePriceFilter
+from members.choices import PRICE_DATA
 from projects import selectors as project_selectors
 
 
@@ -22,6 +23,7 @@ class ProductViewSet(ModelViewSet):
     """Traded products of critical minerals, with the unit and currency their prices are kept
     in. The secretariat adds and edits them; products with prices are not deleted."""
 
+    data_area = PRICE_DATA  # open to tokens limited to price data
     serializer_class = ProductSerializer
     filterset_class = ProductFilter
     lookup_field = "slug"
@@ -46,6 +48,7 @@ class ObservationViewSet(ModelViewSet):
     partner systems with a write token record them; a price in another currency needs an
     exchange rate with its date and source (400 naming the field otherwise)."""
 
+    data_area = PRICE_DATA  # open to tokens limited to price data
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
 
@@ -74,6 +77,7 @@ class ReferencePriceViewSet(ModelViewSet):
     until replaced. Periods of one product never overlap: an overlap is 400 naming the clash;
     a new open-ended price closes the one it replaces. Shown to those who may see the decision."""
 
+    data_area = PRICE_DATA  # open to tokens limited to price data
     serializer_class = ReferencePriceSerializer
     filterset_class = ReferencePriceFilter
 

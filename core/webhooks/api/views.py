@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 
 from core.actors import actor_for_request
+from core.api.permissions import OUTSIDE_AREA
 from core.api.views import ModelViewSet
 from core.api.writes import write_action
 from core.choices import Channel
@@ -26,6 +27,9 @@ class IsTokenActor(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         actor = actor_for_request(request, Channel.API)
+        if actor is not None and not actor.may_use(getattr(view, "data_area", None)):
+            self.message = OUTSIDE_AREA  # a token limited to some data has no subscriptions
+            return False
         return actor is not None and actor.token_id is not None
 
 
