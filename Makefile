@@ -12,7 +12,7 @@ DEV_STAMP := $(VENV)/.installed-requirements-dev
 VAR_DIR := $(or $(FORGE_VAR_DIR),var)
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: help install install-dev setup run test lint fmt bench requirements messages clean distclean
+.PHONY: help install install-dev setup run test lint fmt bench requirements messages screenshots clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ messages: | $(BIN)/python ## bring the Korean catalogue up to date with the code
 	$(BIN)/python manage.py makemessages -l ko --no-location --no-obsolete \
 		--ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=examples \
 		--ignore=static --ignore=staticfiles
+
+screenshots: $(DEV_STAMP) ## the README's screenshots: Chromium on the demo data, PNGs in docs/screenshots/
+	$(BIN)/python scripts/screenshots.py --out docs/screenshots
 
 clean: ## remove var/ (local database, media, broker files), caches and collected static files
 	rm -rf var staticfiles .pytest_cache .ruff_cache

@@ -95,6 +95,6 @@ def picture(slot: Slot) -> Picture:
         strips=strips,
         slot=_band(slot.starts_at, slot.ends_at, window_start) or Band(LABEL_WIDTH, 0),
         hours=hours,
-        width=LABEL_WIDTH + 24 * HOUR_WIDTH + 10,
+        width=LABEL_WIDTH + 24 * HOUR_WIDTH + 30,  # room for the last hour label
         height=TOP + len(strips) * ROW_HEIGHT + 4,
     )

@@ -30,6 +30,8 @@ need libpq-dev command -v pg_config
 need libpango-1.0-0 has_lib libpango-1.0.so.0
 need libpangoft2-1.0-0 has_lib libpangoft2-1.0.so.0
 need fonts-dejavu-core test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+# A Korean font: Korean pages in Chromium (browser tests, `make screenshots`) and Korean PDFs.
+need fonts-nanum test -e /usr/share/fonts/truetype/nanum/NanumGothic.ttf
 # gettext's msgfmt compiles the Korean catalogue (locale/ko) in `make setup` and `make test`.
 need gettext command -v msgfmt
 need build-essential command -v gcc
