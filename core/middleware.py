@@ -24,6 +24,22 @@ class RequestIdMiddleware:
         return response
 
 
+class NoStoreMiddleware:
+    """Nothing answered to a signed-in user or a token is kept by a browser or a shared cache:
+    pages and API answers carry restricted records. A view that chose its own caching keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if (signed_in or "HTTP_AUTHORIZATION" in request.META) and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
 class LoginRequiredMiddleware:
     """The web UI is for signed-in users only; everything else says who may enter itself."""
 

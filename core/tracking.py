@@ -38,10 +38,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# What the audit log shows for a secret field's value (a model lists them in `audit_masked_fields`).
+MASKED = "(hidden)"
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The concrete field values of an instance (foreign keys as ids)."""
+    """The concrete field values of an instance (foreign keys as ids; secrets masked)."""
+    masked = getattr(instance, "audit_masked_fields", ())
     return {
-        field.attname: _plain(getattr(instance, field.attname))
+        field.attname: MASKED if field.attname in masked else _plain(getattr(instance, field.attname))
         for field in instance._meta.concrete_fields
         if field.attname not in ("created_at", "updated_at")
     }

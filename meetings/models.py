@@ -336,15 +336,20 @@ class ActionItem(TrackedModel):
 class CalendarFeedToken(models.Model):
     """The secret in a calendar subscription URL, for one user or one delegation.
 
-    The token is a random 256-bit string kept as is, so its owner can look the link up again;
-    regenerating revokes the old one.
+    The token is a random 256-bit string. Only its hash is kept (and masked in the audit log):
+    the full link is shown once, when it is made; afterwards only its first characters
+    (`prefix`). Regenerating revokes the old one; so does the user leaving or changing member.
     """
+
+    # Field values the audit log shows as hidden (core.tracking).
+    audit_masked_fields = ("token_hash",)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The link's visible start, to recognise it.")
     created_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 

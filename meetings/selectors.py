@@ -35,6 +35,7 @@ from meetings.models import (
     Outcome,
     Registration,
 )
+from members.api.authentication import token_hash
 from members.models import Member
 from members.selectors import chair_on, rotation_on
 
@@ -402,7 +403,7 @@ def feed_token_get(token: str) -> CalendarFeedToken:
     if not 20 <= len(token) <= 64:
         raise NotFound("No such calendar.")
     live = CalendarFeedToken.objects.filter(revoked_at__isnull=True).select_related("user", "member")
-    return get_visible(live, token, "No such calendar.", field="token")
+    return get_visible(live, token_hash(token), "No such calendar.", field="token_hash")
 
 
 def feed_meetings(*, actor: Actor) -> QuerySet[Meeting]:

@@ -23,6 +23,7 @@ from core.reminders.services import reminder_cancel_for
 from core.services import require_settable
 from core.tracking import audit_record, tracked_create, tracked_delete, tracked_update
 from members import permissions
+from members.access import access_ended
 from members.api.authentication import token_hash
 from members.choices import TokenScope
 from members.models import ChairTerm, Delegate, Member, MemberGroup, Membership, PartnerToken
@@ -205,6 +206,9 @@ def user_role_set(*, actor: Actor, user, role: str, member: Member | None = None
     existing = Membership.objects.filter(user=user).first()
     if existing is None:
         return tracked_create(Membership(user=user, role=role, member=member), actor=actor)
+    if (existing.role, existing.member_id) != (role, member.pk if member else None):
+        # What the user held as before (calendar links) must not outlive the change.
+        access_ended(actor=actor, user=user)
     return tracked_update(existing, actor=actor, fields={"role": role, "member": member})
 
 

@@ -54,16 +54,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Response headers for every answer, the 413 below included.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Around everything that reads a request body: answers 413 for an upload stopped at the limit.
+    "core.uploads.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The interface language: the switcher's cookie, else the browser's Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.auth.middleware.SessionLifetimeMiddleware",
     # A signed-in user's chosen language (their profile) overrides the cookie and the browser.
@@ -150,6 +154,12 @@ STORAGES = {
 # Uploads (credentials, documents) are checked against this limit before they are stored.
 FORGE_MAX_UPLOAD_BYTES = env.int("FORGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# First: stops a file as soon as it passes FORGE_MAX_UPLOAD_BYTES (core/uploads.py); then Django's own.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"

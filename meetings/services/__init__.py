@@ -14,6 +14,7 @@ from meetings.services.agenda import (
 )
 from meetings.services.calendar import (
     calendar_feed_issue,
+    calendar_feeds_revoke,
 )
 from meetings.services.common import CLOSED_STATUSES
 from meetings.services.documents import (
@@ -85,4 +86,5 @@ __all__ = [
     "action_item_update",
     "action_item_delete",
     "calendar_feed_issue",
+    "calendar_feeds_revoke",
 ]

@@ -4,41 +4,60 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.actors import web_actor
 from meetings import ics, permissions, selectors, services
 from members.models import Member
 
+# The session key holding a just-made link's secret until the page has shown it once.
+SHOW_ONCE = "forge_new_calendar_link"
+
 
 @require_http_methods(["GET", "POST"])
 def calendar_feeds(request):
-    """Show the viewer's secret calendar links (their own, and their delegation's) and renew them."""
+    """The viewer's secret calendar links (their own, and their delegation's): a new link is
+    shown in full once, right after it is made; afterwards only its start."""
     actor = web_actor(request)
     member = Member.objects.filter(pk=actor.member_id).first() if actor.member_id else None
     can_member_feed = member is not None and permissions.can_act_for_member(actor, member.pk)
     if request.method == "POST":
-        if request.POST.get("feed") == "member" and can_member_feed:
-            services.calendar_feed_issue(actor=actor, member=member)
-        else:
-            services.calendar_feed_issue(actor=actor, user=request.user)
-        messages.success(request, "A new link was made; the previous one no longer works.")
+        kind = "member" if request.POST.get("feed") == "member" and can_member_feed else "user"
+        owner = {"member": member} if kind == "member" else {"user": request.user}
+        feed = services.calendar_feed_issue(actor=actor, **owner)
+        request.session[SHOW_ONCE] = {"kind": kind, "secret": feed.secret}
+        messages.success(request, _("A new link was made; the previous one no longer works."))
         return redirect("meetings:feeds")
-    user_token = selectors.feed_token_for(user=request.user)
-    member_token = selectors.feed_token_for(member=member) if can_member_feed else None
+    shown = request.session.pop(SHOW_ONCE, None) or {}
+    links = {
+        "user": _link(request, "user", selectors.feed_token_for(user=request.user), shown),
+        "member": _link(request, "member", selectors.feed_token_for(member=member), shown)
+        if can_member_feed
+        else None,
+    }
     return render(
         request,
         "meetings/feeds.html",
         {
-            "user_url": request.build_absolute_uri(reverse("calendar_user", args=[user_token.token]))
-            if user_token
-            else None,
-            "member_url": request.build_absolute_uri(reverse("calendar_member", args=[member_token.token]))
-            if member_token
-            else None,
+            "user_link": links["user"],
+            "member_link": links["member"],
             "member": member if can_member_feed else None,
         },
     )
+
+
+def _link(request, kind: str, feed, shown: dict) -> dict | None:
+    """{"url": the full link right after it was made, else None; "masked": its start only}."""
+    if feed is None:
+        return None
+    pattern = request.build_absolute_uri(reverse(f"calendar_{kind}", args=["SECRET"]))
+    secret = shown.get("secret", "") if shown.get("kind") == kind else ""
+    fresh = secret[:6] == feed.prefix and bool(secret)
+    return {
+        "url": pattern.replace("SECRET", secret) if fresh else None,
+        "masked": pattern.replace("SECRET", f"{feed.prefix}…"),
+    }
 
 
 def _feed(request, token: str, kind: str):

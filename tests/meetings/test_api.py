@@ -247,7 +247,8 @@ def test_credentials_bad_file_is_400_and_changes_nothing(korea_writer, invited, 
     }
     settings.FORGE_MAX_UPLOAD_BYTES = 10
     response = korea_writer.post(url, {"file": pdf()}, format="multipart")
-    assert (response.status_code, list(response.json()["errors"])) == (400, ["credentials"])
+    # Stopped while it arrives (core/uploads.py): 413 naming the multipart field.
+    assert (response.status_code, list(response.json()["errors"])) == (413, ["file"])
     assert not Invitation.objects.get(pk=invited["KR"].pk).credentials
 
 

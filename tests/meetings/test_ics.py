@@ -66,7 +66,7 @@ def _events(body: bytes) -> dict[str, icalendar.Event]:
 
 
 def _feed_url(token: CalendarFeedToken, kind: str) -> str:
-    return f"/calendar/{kind}/{token.token}.ics"
+    return f"/calendar/{kind}/{token.secret}.ics"
 
 
 def test_user_feed_gives_utc_times_across_daylight_saving(meetings, korea_user, korea_actor):
