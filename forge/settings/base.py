@@ -479,6 +479,7 @@ FORGE_DEMO_LOADERS = [
     "members.demo.load",
     "meetings.demo.load",
     "projects.demo.load",
+    "decisions.demo.load",
     "markets.demo.load",
 ]
 # Each app's part of the search box (core.search): one function per app, in layer order.
