@@ -20,7 +20,7 @@ def _events(client_response) -> dict[str, icalendar.Event]:
 def korea_feed(korea, korea_actor, time_machine):
     time_machine.move_to(OPENED_AT, tick=False)
     token = meeting_services.calendar_feed_issue(actor=korea_actor, member=korea)
-    return f"/calendar/member/{token.token}.ics"
+    return f"/calendar/member/{token.secret}.ics"
 
 
 @pytest.mark.django_db
