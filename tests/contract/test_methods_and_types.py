@@ -161,3 +161,14 @@ def test_unsafe_method_on_the_document_is_a_problem_405(client, method, path):
         "detail": f'Method "{method.upper()}" not allowed.',
     }
     assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_empty_choice_filter_filters_nothing_and_the_document_says_so(openapi_document, secretariat_api):
+    parameters = openapi_document["paths"]["/api/v1/projects/"]["get"]["parameters"]
+    stage = next(p for p in parameters if p["name"] == "stage")
+
+    response = secretariat_api.get("/api/v1/projects/?stage=")
+
+    assert stage["schema"]["enum"][-1] == ""
+    assert response.status_code == 200
+    assert secretariat_api.get("/api/v1/projects/?stage=nonsense").status_code == 400

@@ -76,8 +76,9 @@ def _schemathesis(
 
 
 @pytest.mark.skip(
-    reason="fuzzing still finds schema mismatches (POST /api/v1/decisions/ accepts a body its "
-    "schema refuses): skipped until they are fixed, so that random findings cannot fail the suite"
+    reason="not yet verified three times in a row within its bound: the fuzzing phase (2 examples "
+    "per operation, deterministic) passes for the secretariat actor on all operations; the other "
+    "phases and actors have not been re-run since the JSON type and empty-filter fixes"
 )
 @pytest.mark.parametrize("actor", ["secretariat", "delegation", "forum"])
 def test_api_conforms_to_its_document_over_http(gunicorn_server, world, actor, tmp_path, record_property):
