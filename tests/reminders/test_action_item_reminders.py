@@ -17,6 +17,7 @@ from members.choices import Capacity
 from tests.factories import DelegateFactory, MeetingFactory, MemberFactory
 
 UTC = datetime.UTC
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 DUE = "meeting.action_item_due"
 OVERDUE = "meeting.action_item_overdue"
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.core import mail
 
 from core.reminders import services as engine
@@ -12,6 +13,7 @@ from members.choices import Capacity
 from tests.factories import DelegateFactory, MemberFactory
 
 UTC = datetime.UTC
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 def _rows(**filters):

@@ -2,6 +2,8 @@
 
 import datetime
 
+import pytest
+
 from core.reminders.models import Reminder
 from members.choices import Capacity
 from projects import reminders as project_reminders
@@ -9,6 +11,7 @@ from projects import services
 from tests.factories import DelegateFactory, JointProjectFactory, MemberFactory
 
 UTC = datetime.UTC
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 def test_milestone_reminders_follow_due_date_participants_and_completion(db, system_actor):
