@@ -6,6 +6,7 @@ import datetime
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from members.selectors import Rotation
 
@@ -29,6 +30,21 @@ def _fit(label: str, short: str, width: float) -> str:
     return ""
 
 
+def _describe(rotation: Rotation, first: datetime.date, last: datetime.date) -> str:
+    """What the picture shows, in words: the span, the number of terms and gaps, today's chair."""
+    chair = rotation.current.member.name if rotation.current else _("no chair is designated")
+    return _(
+        "From %(first)s to %(last)s. Chair terms: %(terms)d. Periods without a chair: %(gaps)d. Chair today (%(today)s): %(chair)s."
+    ) % {
+        "first": first,
+        "last": last,
+        "terms": len(rotation.terms),
+        "gaps": len(rotation.gaps),
+        "today": rotation.on,
+        "chair": chair,
+    }
+
+
 def render(rotation: Rotation) -> SafeString:
     first, last = _span(rotation)
     total = max((last - first).days, 1)
@@ -38,7 +54,9 @@ def render(rotation: Rotation) -> SafeString:
 
     parts = [
         f'<svg class="timeline" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="Chair rotation timeline" xmlns="http://www.w3.org/2000/svg">',
+        'aria-labelledby="timeline-title timeline-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="timeline-title">{escape(_("Chair rotation timeline"))}</title>',
+        f'<desc id="timeline-desc">{escape(_describe(rotation, first, last))}</desc>',
         '<defs><pattern id="gap-hatch" width="8" height="8" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="4" height="8" fill="#f3c6c2"/></pattern></defs>',
     ]
@@ -51,7 +69,15 @@ def render(rotation: Rotation) -> SafeString:
         left, right = x(term.starts_on), x(end + datetime.timedelta(days=1))
         current = " current" if term is rotation.current else ""
         label = _fit(f"{term.member.iso2} · {term.forum}", term.member.iso2, right - left)
-        title = escape(f"{term.member.name} ({term.forum}): {term.starts_on} to {term.ends_on or 'open'}")
+        title = escape(
+            _("%(member)s (%(forum)s): %(start)s to %(end)s")
+            % {
+                "member": term.member.name,
+                "forum": term.forum,
+                "start": term.starts_on,
+                "end": term.ends_on or _("open"),
+            }
+        )
         parts.append(
             f'<g class="term{current}"><title>{title}</title>'
             f'<rect x="{left:.1f}" y="{BAR_Y}" width="{max(right - left, 2):.1f}" height="{BAR_H}" rx="3"/>'
@@ -62,9 +88,9 @@ def render(rotation: Rotation) -> SafeString:
             x(gap.starts_on),
             x(gap.ends_on + datetime.timedelta(days=1)) if gap.ends_on else x(last),
         )
-        label = "No chair designated" if gap.ends_on is None else "Gap"
+        label = _("No chair designated") if gap.ends_on is None else _("Gap")
         parts.append(
-            f'<g class="gap"><title>{escape(label)} from {gap.starts_on}</title>'
+            f'<g class="gap"><title>{escape(_("%(label)s from %(date)s") % {"label": label, "date": gap.starts_on})}</title>'
             f'<rect x="{left:.1f}" y="{BAR_Y}" width="{max(right - left, 2):.1f}" height="{BAR_H}" '
             f'fill="url(#gap-hatch)" stroke="#b3261e"/>'
             f'<text x="{left + 4:.1f}" y="{BAR_Y + 23}" class="gap-label">{escape(label)}</text></g>'
@@ -72,7 +98,7 @@ def render(rotation: Rotation) -> SafeString:
     today = x(rotation.on)
     parts.append(
         f'<line x1="{today:.1f}" y1="26" x2="{today:.1f}" y2="{BAR_Y + BAR_H + 14}" class="today"/>'
-        f'<text x="{today:.1f}" y="{BAR_Y + BAR_H + 28}" class="today-label">today {rotation.on}</text>'
+        f'<text x="{today:.1f}" y="{BAR_Y + BAR_H + 28}" class="today-label">{escape(_("today %(date)s") % {"date": rotation.on})}</text>'
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

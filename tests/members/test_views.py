@@ -174,3 +174,15 @@ def test_healthz_reports_database_and_broker(client, db):
     body = client.get("/healthz").json()
     assert body["checks"]["database"]["ok"] is True
     assert body["checks"]["broker"]["ok"] is True
+
+
+def test_member_pages_and_rotation_speak_korean_and_keep_names_as_entered(korea_client, korea):
+    ChairTermFactory(member=korea)
+    korea_client.cookies["django_language"] = "ko"
+    page = korea_client.get("/members/").content.decode()
+    assert "<h1>회원</h1>" in page and "조건에 맞는 회원이 없습니다." not in page
+    page = korea_client.get("/members/KR/").content.decode()
+    assert "<h2>대표단</h2>" in page and "Republic of Korea" in page
+    page = korea_client.get("/members/chair/").content.decode()
+    assert "<h1>의장 순번</h1>" in page and "<h2>연표</h2>" in page
+    assert '<title id="timeline-title">' in page and "오늘(" in page and "Republic of Korea" in page
