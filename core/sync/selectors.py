@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 
 from core.actors import Actor
 from core.api import fastlist
@@ -107,7 +107,7 @@ def changes_page(
     shown, gone = _current_objects(actor, listable, latest.values(), context or {})
     changes = []
     for (label, object_id), row in latest.items():
-        entry = listable[label]
+        entry = listable[label].entry
         item = {"seq": row.seq, "resource": entry.resource, "id": object_id}
         if row.op == ChangeOp.DELETE:
             if not _may_hear_of_deletion(actor, entry, row):
@@ -122,44 +122,55 @@ def changes_page(
     return ChangesPage(changes=changes, last_seq=last_seq, has_more=has_more)
 
 
+@dataclass(frozen=True)
+class _Listable:
+    """A resource the reader may list, with the reader's queryset of it."""
+
+    entry: registry.SyncResource
+    queryset: QuerySet
+
+
 def _page_rows(
     actor: Actor, *, after_seq: int, head: int, limit: int
-) -> tuple[list[Change], dict[str, registry.SyncResource]]:
+) -> tuple[list[Any], dict[str, _Listable]]:
     """Up to limit + 1 rows of resources the actor may list, and those resources.
 
     Only the resources found on the page are asked whether the actor may list them (each
-    question builds the actor's queryset); when one may not be listed, its rows are left out and
+    question builds the actor's queryset, see SyncResource.listable_by); when one may not be listed, its rows are left out and
     the page is read again without it, so a page is still `limit` rows of listable resources.
     """
     labels = [entry.label for entry in registry.resources()]
-    listable: dict[str, registry.SyncResource] = {}
+    listable: dict[str, _Listable] = {}
     while True:
+        # Plain tuples, not Change instances: a page is up to 501 rows read on every poll.
         rows = list(
             Change.objects.filter(seq__gt=after_seq, seq__lte=head, resource__in=labels)
-            .only("seq", "resource", "object_id", "op", "scope")
-            .order_by("seq")[: limit + 1]
+            .order_by("seq")
+            .values_list("seq", "resource", "object_id", "op", "scope", named=True)[: limit + 1]
         )
         unchecked = {row.resource for row in rows} - listable.keys()
         refused = set()
         for label in sorted(unchecked):
             entry = registry.for_label(label)
-            if entry.listable_by(actor):
-                listable[label] = entry
-            else:
+            # Built once per page: it answers "may list" here and is filtered by id later.
+            queryset = entry.visible_to(actor)
+            if queryset.query.is_empty():
                 refused.add(label)
+            else:
+                listable[label] = _Listable(entry, queryset)
         if not refused:
             return rows, listable
         labels = [label for label in labels if label not in refused]
 
 
-def _may_hear_of_deletion(actor: Actor, entry: registry.SyncResource, row: Change) -> bool:
+def _may_hear_of_deletion(actor: Actor, entry: registry.SyncResource, row) -> bool:
     if row.scope is None or entry.audience_includes is None:
         return True
     return entry.audience_includes(actor, row.scope)
 
 
 def _current_objects(
-    actor: Actor, listable: dict, rows, context: dict
+    actor: Actor, listable: dict[str, _Listable], rows, context: dict
 ) -> tuple[dict[tuple[str, int], Any], set[tuple[str, int]]]:
     """The upserted objects as this actor sees them now, loaded and serialised in bulk per
     resource: ({(label, id): representation}, {(label, id) of those that no longer exist})."""
@@ -170,8 +181,7 @@ def _current_objects(
     shown: dict[tuple[str, int], Any] = {}
     gone: set[tuple[str, int]] = set()
     for label, ids in wanted.items():
-        entry = listable[label]
-        queryset = entry.visible_to(actor).filter(pk__in=ids)
+        entry, queryset = listable[label].entry, listable[label].queryset.filter(pk__in=ids)
         # The API's fast list path when the serializer allows it (same bytes, core.api.fastlist).
         plan = fastlist.plan_for(entry.serializer_class(instance=(), context=context), queryset)
         if plan is not None and fastlist.enabled():
