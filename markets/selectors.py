@@ -17,6 +17,7 @@ from core.actors import Actor
 from core.selectors import get_visible
 from decisions.permissions import decision_visible_q
 from markets.models import PriceObservation, Product, ProductFollow, ProductionFigure, ReferencePrice
+from markets.price_table import ROW_FIELDS
 
 
 def _latest(field: str) -> Subquery:
@@ -98,15 +99,15 @@ def chart_window(*, actor: Actor, product: Product, start=None, end=None) -> tup
     return start, end
 
 
-def price_series(
-    *, actor: Actor, product: Product, start, end
-) -> tuple[list[PriceObservation], list[ReferencePrice]]:
-    """A product's observations between two days, oldest first, each with its reference price
-    (and so its tariff), and the visible reference periods that touch those days: two queries."""
+def price_series(*, actor: Actor, product: Product, start, end) -> tuple[list[dict], list[ReferencePrice]]:
+    """A product's observations between two days, oldest first, as plain rows (the fields of
+    `markets.price_table`, with `reference_amount`), and the visible reference periods that
+    touch those days: two queries."""
     observations = list(
         observation_list(actor=actor)
         .filter(product=product, observed_on__gte=start, observed_on__lte=end)
         .order_by("observed_on", "id")
+        .values(*ROW_FIELDS)
     )
     periods = list(
         reference_price_list(actor=actor)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -74,15 +75,43 @@ class Tariff:
 
     @property
     def rate_percent(self) -> Decimal:
-        return (self.rate * 100).quantize(CENT)
+        return rate_percent(self.rate)
 
     @property
     def applies(self) -> bool:
         return self.rate > 0
 
 
+def rate_percent(rate: Decimal) -> Decimal:
+    """A rate as a percentage with two decimals, as pages and the API show it."""
+    return (rate * 100).quantize(CENT)
+
+
 def _percent(rate: Decimal) -> str:
-    return f"{(rate * 100).quantize(CENT)} %"
+    return f"{rate_percent(rate)} %"
+
+
+class Figures(NamedTuple):
+    """The numbers of one tariff calculation, without the objects around them: what a list of
+    many prices needs per row."""
+
+    gap: Decimal
+    uncapped_rate: Decimal
+    rate: Decimal
+    capped: bool
+    per_unit: Decimal
+    amount: Decimal
+
+
+def figures(*, reference: Decimal, price: Decimal, quantity: Decimal, rule: TariffRule) -> Figures:
+    """Steps 1 to 4 of the rule for valid (positive) inputs."""
+    with localcontext(Context(prec=28, rounding=ROUND_HALF_UP)):
+        gap = max(reference - price, ZERO)
+        uncapped = (gap / price).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+        rate = min(uncapped, rule.cap)
+        per_unit = (price * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = (price * quantity * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    return Figures(gap, uncapped, rate, uncapped > rule.cap, per_unit, amount)
 
 
 def tariff_for(
@@ -97,12 +126,9 @@ def tariff_for(
     rule = rule or RULES[-1]
     if price <= 0 or reference <= 0 or quantity <= 0:
         raise ValueError("Price, reference and quantity must be more than zero.")
-    with localcontext(Context(prec=28, rounding=ROUND_HALF_UP)):
-        gap = max(reference - price, ZERO)
-        uncapped = (gap / price).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
-        rate = min(uncapped, rule.cap)
-        per_unit = (price * rate).quantize(CENT, rounding=ROUND_HALF_UP)
-        amount = (price * quantity * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    gap, uncapped, rate, capped, per_unit, amount = figures(
+        reference=reference, price=price, quantity=quantity, rule=rule
+    )
     working = _working(rule, reference, price, quantity, gap, uncapped, per_unit, amount) if explain else []
     return Tariff(
         rule=rule,
@@ -112,7 +138,7 @@ def tariff_for(
         gap=gap,
         uncapped_rate=uncapped,
         rate=rate,
-        capped=uncapped > rule.cap,
+        capped=capped,
         per_unit=per_unit,
         amount=amount,
         working=working,
@@ -143,10 +169,23 @@ def _working(rule, reference, price, quantity, gap, uncapped, per_unit, amount) 
     return working
 
 
+def observation_figures(
+    *, price: Decimal | None, reference: Decimal | None, day: datetime.date, quantity: Decimal = Decimal("1")
+) -> Figures | None:
+    """The figures of `observation_tariff`, for lists of many prices (no objects per row)."""
+    if not _applies(price, reference):
+        return None
+    return figures(reference=reference, price=price, quantity=quantity, rule=rule_on(day))
+
+
+def _applies(price: Decimal | None, reference: Decimal | None) -> bool:
+    return reference is not None and price is not None and price > 0
+
+
 def observation_tariff(
     *, price: Decimal | None, reference: Decimal | None, day: datetime.date, quantity: Decimal = Decimal("1")
 ) -> Tariff | None:
     """The tariff for an observed price on `day`, or None when no reference price applies."""
-    if reference is None or price is None or price <= 0:
+    if not _applies(price, reference):
         return None
     return tariff_for(reference=reference, price=price, quantity=quantity, rule=rule_on(day), explain=False)

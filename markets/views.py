@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.actors import web_actor
 from core.edit import ObjectEditView
-from markets import charts, imports, permissions, references, selectors, services, tariff
+from markets import charts, imports, permissions, price_table, references, selectors, services, tariff
 from markets import concentration as concentration_module
 from markets.filters import ProductFilter
 from markets.forms import (
@@ -45,6 +45,7 @@ def product_detail(request, slug: str):
     window = ChartWindowForm(request.GET or None)
     start, end = selectors.chart_window(actor=actor, product=product, **window.window())
     observations, periods = selectors.price_series(actor=actor, product=product, start=start, end=end)
+    priced = price_table.with_figures(observations)
     follow = selectors.follow_for(actor=actor, product=product)
     return render(
         request,
@@ -54,9 +55,9 @@ def product_detail(request, slug: str):
             "window": window,
             "start": start,
             "end": end,
-            "observations": observations,
+            "price_rows": price_table.table_rows(priced, can_record=permissions.can_record_prices(actor)),
             "periods": periods,
-            "chart": product_chart(product, observations, periods),
+            "chart": product_chart(product, priced, periods),
             "follow": follow,
             "follow_form": FollowForm(initial={"margin_percent": follow.margin_percent if follow else 0}),
             "can_manage": permissions.can_manage_markets(actor),
@@ -66,12 +67,15 @@ def product_detail(request, slug: str):
     )
 
 
-def product_chart(product, observations, periods) -> str:
+def product_chart(product, priced, periods) -> str:
     points = [
         charts.PricePoint(
-            o.observed_on, o.price_in_basis, o.reference_amount, o.tariff.rate_percent if o.tariff else None
+            row["observed_on"],
+            row["price_in_basis"],
+            row["reference_amount"],
+            tariff.rate_percent(figures.rate) if figures else None,
         )
-        for o in observations
+        for row, figures in priced
     ]
     bands = [charts.Period(p.valid_from, p.valid_until, p.amount) for p in periods]
     title = _("%(product)s: observed prices against the reference band, and the tariff") % {
