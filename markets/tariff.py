@@ -59,19 +59,33 @@ def rule_on(day: datetime.date | None) -> TariffRule:
     return max(in_force, key=lambda rule: rule.in_force_from) if in_force else RULES[0]
 
 
-@dataclass(frozen=True)
-class Tariff:
-    rule: TariffRule
-    reference: Decimal
-    price: Decimal
-    quantity: Decimal
+class Figures(NamedTuple):
+    """The numbers of one tariff calculation, without the objects around them: what a list of
+    many prices needs per row."""
+
     gap: Decimal
     uncapped_rate: Decimal
     rate: Decimal
     capped: bool
     per_unit: Decimal
     amount: Decimal
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """One calculation with its inputs; its figures read as attributes (`tariff.rate`)."""
+
+    rule: TariffRule
+    reference: Decimal
+    price: Decimal
+    quantity: Decimal
+    figures: Figures
     working: list[str] = field(default_factory=list, compare=False)
+
+    def __getattr__(self, name: str):
+        if name in Figures._fields:
+            return getattr(self.figures, name)
+        raise AttributeError(name)
 
     @property
     def rate_percent(self) -> Decimal:
@@ -89,18 +103,6 @@ def rate_percent(rate: Decimal) -> Decimal:
 
 def _percent(rate: Decimal) -> str:
     return f"{rate_percent(rate)} %"
-
-
-class Figures(NamedTuple):
-    """The numbers of one tariff calculation, without the objects around them: what a list of
-    many prices needs per row."""
-
-    gap: Decimal
-    uncapped_rate: Decimal
-    rate: Decimal
-    capped: bool
-    per_unit: Decimal
-    amount: Decimal
 
 
 def figures(*, reference: Decimal, price: Decimal, quantity: Decimal, rule: TariffRule) -> Figures:
@@ -126,27 +128,16 @@ def tariff_for(
     rule = rule or RULES[-1]
     if price <= 0 or reference <= 0 or quantity <= 0:
         raise ValueError("Price, reference and quantity must be more than zero.")
-    gap, uncapped, rate, capped, per_unit, amount = figures(
-        reference=reference, price=price, quantity=quantity, rule=rule
-    )
-    working = _working(rule, reference, price, quantity, gap, uncapped, per_unit, amount) if explain else []
+    result = figures(reference=reference, price=price, quantity=quantity, rule=rule)
+    working = _working(rule, reference, price, quantity, result) if explain else []
     return Tariff(
-        rule=rule,
-        reference=reference,
-        price=price,
-        quantity=quantity,
-        gap=gap,
-        uncapped_rate=uncapped,
-        rate=rate,
-        capped=capped,
-        per_unit=per_unit,
-        amount=amount,
-        working=working,
+        rule=rule, reference=reference, price=price, quantity=quantity, figures=result, working=working
     )
 
 
-def _working(rule, reference, price, quantity, gap, uncapped, per_unit, amount) -> list[str]:
+def _working(rule, reference, price, quantity, result: Figures) -> list[str]:
     """The steps of the calculation in words, for the calculator page."""
+    gap, uncapped, per_unit, amount = result.gap, result.uncapped_rate, result.per_unit, result.amount
     working = [
         _("Rule %(code)s v%(version)s.") % {"code": rule.code, "version": rule.version},
         _("Gap = reference − price = %(ref)s − %(price)s = %(gap)s%(note)s.")
