@@ -341,3 +341,11 @@ def test_delegation_home_shows_upcoming_meetings_and_pending_answers(korea_clien
     page = korea_client.get("/").content.decode()
     assert "Your next meetings" in page
     assert f'href="/meetings/invitations/{invited["KR"].pk}/#answer">Answer: SOM 1</a>' in page
+
+
+def test_meeting_page_speaks_korean_and_keeps_the_title_as_entered(korea_client, som):
+    korea_client.cookies["django_language"] = "ko"
+    page = korea_client.get(f"/meetings/{som.pk}/").content.decode()
+    assert "<h1>SOM 1 " in page
+    assert "개최지 시각 (Asia/Seoul)" in page and "2027년 3월 10일 (수요일) 09:00" in page
+    assert "<h2>의제</h2>" in page and "<h2>문서</h2>" in page and "<h2>회의 결과</h2>" in page
