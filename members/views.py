@@ -154,6 +154,8 @@ class ProfileEdit(ObjectEditView):
         return selectors.own_membership(actor=self.actor)
 
     def save(self, fields):
+        if "language" not in fields:  # saved unchanged: nothing to write
+            return self.object
         saved = services.user_language_set(actor=self.actor, user=self.request.user, **fields)
         remember_in_session(self.request.session, saved.language)
         return saved

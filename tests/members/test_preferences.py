@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from core.errors import Forbidden
+from core.models import AuditEntry
 from core.reminders import services as engine
 from meetings import services as meeting_services
 from meetings.choices import MeetingKind, MeetingStatus
@@ -35,6 +36,14 @@ def test_profile_language_unknown_is_refused_naming_the_field(korea_client, kore
         "language": ["Select a valid choice. xx is not one of the available choices."]
     }
     assert Membership.objects.get(user=korea_user).language == ""
+
+
+def test_profile_saved_unchanged_writes_nothing(korea_client, korea_user):
+    audited = AuditEntry.objects.count()
+    response = korea_client.post(reverse("members:profile"), {})
+    assert response.status_code == 302
+    assert Membership.objects.get(user=korea_user).language == ""
+    assert AuditEntry.objects.count() == audited
 
 
 def test_switcher_saves_the_signed_in_users_choice(korea_client, korea_user):
