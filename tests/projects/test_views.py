@@ -252,3 +252,10 @@ def test_dashboard_card_and_member_page_link(korea_client, portfolio, korea):
 def test_minerals_page_says_crma_names_are_transcribed(korea_client, lithium):
     response = korea_client.get("/projects/minerals/")
     assert "The CRMA names are transcribed" in response.content.decode()
+
+
+def test_project_page_speaks_korean_and_keeps_the_title_as_entered(korea_client, portfolio):
+    korea_client.cookies["django_language"] = "ko"
+    page = korea_client.get(f"/projects/{portfolio['c'].pk}/").content.decode()
+    assert "C magnet recycling" in page
+    assert "<h2>이정표</h2>" in page and "<h2>재원 약정</h2>" in page and "<h2>단계 이력</h2>" in page
