@@ -126,3 +126,11 @@ def test_healthz_reports_a_stale_dispatcher(db, client, monkeypatch):
         kind=RunKind.DISPATCH, started_at=timezone.now() - datetime.timedelta(seconds=30)
     )
     assert client.get("/healthz").json()["checks"]["reminders"]["ok"] is True
+
+
+def test_reminder_pages_speak_korean(korea_client, secretariat_client):
+    korea_client.cookies["django_language"] = "ko"
+    assert "<h1>알림 설정</h1>" in korea_client.get("/reminders/preferences/").content.decode()
+    secretariat_client.cookies["django_language"] = "ko"
+    page = secretariat_client.get("/reminders/").content.decode()
+    assert "<h1>알림 대기열</h1>" in page and "마지막 발송 처리" in page
