@@ -110,3 +110,9 @@ def test_subscription_list_is_constant_in_queries(
     with django_assert_num_queries(len(one.captured_queries)):
         page = secretariat_client.get("/webhooks/").content.decode()
     assert page.count("http://127.0.0.1:9/x") == 5
+
+
+def test_webhook_list_speaks_korean(secretariat_client):
+    secretariat_client.cookies["django_language"] = "ko"
+    page = secretariat_client.get("/webhooks/").content.decode()
+    assert "<h1>웹훅 구독</h1>" in page and "구독이 없습니다." in page
