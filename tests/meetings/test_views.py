@@ -349,3 +349,9 @@ def test_meeting_page_speaks_korean_and_keeps_the_title_as_entered(korea_client,
     assert "<h1>SOM 1 " in page
     assert "개최지 시각 (Asia/Seoul)" in page and "2027년 3월 10일 (수요일) 09:00" in page
     assert "<h2>의제</h2>" in page and "<h2>문서</h2>" in page and "<h2>회의 결과</h2>" in page
+
+
+def test_participants_page_speaks_korean(secretariat_client, som):
+    secretariat_client.cookies["django_language"] = "ko"
+    page = secretariat_client.get(f"/meetings/{som.pk}/participants/").content.decode()
+    assert "<h1>참가자 명단</h1>" in page and "CSV 내려받기" in page and "SOM 1" in page
