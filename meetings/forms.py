@@ -8,6 +8,7 @@ import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeInput
@@ -24,9 +25,12 @@ LOCAL_FIELDS = ("starts_at", "ends_at", "rsvp_deadline")
 class MeetingForm(forms.ModelForm):
     virtual_link = forms.URLField(required=False, max_length=500, assume_scheme="https")
     status = forms.ChoiceField(
-        choices=[(MeetingStatus.DRAFT, "Draft (secretariat only)"), (MeetingStatus.ANNOUNCED, "Announced")],
+        choices=[
+            (MeetingStatus.DRAFT, _("Draft (secretariat only)")),
+            (MeetingStatus.ANNOUNCED, _("Announced")),
+        ],
         initial=MeetingStatus.ANNOUNCED,
-        help_text="Delegations see a meeting once it is announced.",
+        help_text=_("Delegations see a meeting once it is announced."),
     )
 
     class Meta:
@@ -118,7 +122,9 @@ class InviteForm(forms.Form):
     member_statuses = forms.MultipleChoiceField(
         choices=MemberStatus.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    seats_quota = forms.IntegerField(min_value=1, max_value=50, initial=3, help_text="Seats per delegation.")
+    seats_quota = forms.IntegerField(
+        min_value=1, max_value=50, initial=3, help_text=_("Seats per delegation.")
+    )
 
 
 def invite_arguments(fields: dict) -> dict:
@@ -138,7 +144,10 @@ class AnswerForm(forms.Form):
 
 class CredentialsForm(forms.Form):
     credentials = forms.FileField(
-        help_text=f"The letter or note verbale, as a PDF ({', '.join(CREDENTIAL_EXTENSIONS)})."
+        help_text=format_lazy(
+            _("The letter or note verbale, as a PDF ({extensions})."),
+            extensions=", ".join(CREDENTIAL_EXTENSIONS),
+        )
     )
 
 
@@ -171,7 +180,10 @@ class AgendaItemForm(forms.ModelForm):
 
 class DocumentForm(forms.ModelForm):
     file = forms.FileField(
-        help_text="Accepted: " + ", ".join(ext.lstrip(".").upper() for ext in DOCUMENT_EXTENSIONS)
+        help_text=format_lazy(
+            _("Accepted: {extensions}"),
+            extensions=", ".join(ext.lstrip(".").upper() for ext in DOCUMENT_EXTENSIONS),
+        )
     )
 
     class Meta:

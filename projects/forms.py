@@ -4,6 +4,7 @@ the same parser the API uses, and every write goes through a service (views call
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
 from meetings import selectors as meeting_selectors
@@ -20,10 +21,10 @@ class AmountInput(forms.TextInput):
 
 
 class ProjectForm(forms.ModelForm):
-    host_country = forms.ChoiceField(choices=(), help_text="ISO 3166-1 country.")
-    budget_amount = forms.CharField(required=False, widget=AmountInput(), help_text="Up to two decimals.")
+    host_country = forms.ChoiceField(choices=(), help_text=_("ISO 3166-1 country."))
+    budget_amount = forms.CharField(required=False, widget=AmountInput(), help_text=_("Up to two decimals."))
     budget_currency = forms.CharField(
-        required=False, max_length=10, help_text="ISO 4217 code, for example USD, EUR or JPY."
+        required=False, max_length=10, help_text=_("ISO 4217 code, for example USD, EUR or JPY.")
     )
 
     class Meta:
@@ -76,7 +77,7 @@ class ProjectForm(forms.ModelForm):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(choices=Stage.choices)
-    on = forms.DateField(widget=DateInput(), required=False, help_text="Default: today.")
+    on = forms.DateField(widget=DateInput(), required=False, help_text=_("Default: today."))
     note = forms.CharField(max_length=500, required=False)
 
 
@@ -98,8 +99,8 @@ class MilestoneForm(forms.ModelForm):
 
 
 class CommitmentForm(forms.ModelForm):
-    amount = forms.CharField(widget=AmountInput(), help_text="More than zero, up to two decimals.")
-    currency = forms.CharField(max_length=10, help_text="ISO 4217 code, for example USD, EUR or JPY.")
+    amount = forms.CharField(widget=AmountInput(), help_text=_("More than zero, up to two decimals."))
+    currency = forms.CharField(max_length=10, help_text=_("ISO 4217 code, for example USD, EUR or JPY."))
 
     class Meta:
         model = FundingCommitment

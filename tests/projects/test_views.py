@@ -259,3 +259,9 @@ def test_project_page_speaks_korean_and_keeps_the_title_as_entered(korea_client,
     page = korea_client.get(f"/projects/{portfolio['c'].pk}/").content.decode()
     assert "C magnet recycling" in page
     assert "<h2>이정표</h2>" in page and "<h2>재원 약정</h2>" in page and "<h2>단계 이력</h2>" in page
+
+
+def test_project_form_help_texts_speak_korean(secretariat_client):
+    secretariat_client.cookies["django_language"] = "ko"
+    page = secretariat_client.get("/projects/new/").content.decode()
+    assert "ISO 4217 통화 코드 (예: USD, EUR, JPY)." in page and "소수점 이하 두 자리까지." in page
