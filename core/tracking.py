@@ -97,6 +97,21 @@ def change_record(
         _record_dependents(instance._meta.label_lower, [instance.pk])
 
 
+def touch_all(queryset: models.QuerySet) -> int:
+    """Mark every object of a queryset changed for sync, in one UPDATE and one bulk insert:
+    what they show is derived from something that changed (a reference price behind each
+    observation's tariff), so synced copies must fetch them again. Returns how many."""
+    model = queryset.model
+    pks = list(queryset.values_list("pk", flat=True))
+    if pks and issubclass(model, TrackedModel):
+        queryset.update(updated_at=timezone.now())
+        label = model._meta.label_lower
+        Change.objects.bulk_create(
+            [Change(resource=label, object_id=pk, op=ChangeOp.UPSERT) for pk in pks], batch_size=1000
+        )
+    return len(pks)
+
+
 def _record_dependents(label: str, pks: list[int]) -> None:
     """One query per dependent resource (and level), whatever the number of objects."""
     for entry, attname in registry.dependents(label):

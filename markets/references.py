@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import Actor
 from core.services import require_settable
-from core.tracking import tracked_create, tracked_delete, tracked_update
+from core.tracking import touch_all, tracked_create, tracked_delete, tracked_update
 from decisions.choices import DecisionStatus
 from decisions.models import Decision
 from decisions.permissions import decision_visible_q
@@ -84,6 +84,8 @@ def _alerting(product_id: int, start: datetime.date, end: datetime.date | None):
     before = reminders.standings_between(product_id, start, end)
     yield
     reminders.alerts_after_reference_change(product_id=product_id, start=start, end=end, before=before)
+    # Their reference and tariff are part of each observation's representation.
+    touch_all(reminders.observations_between(product_id, start, end))
 
 
 @transaction.atomic

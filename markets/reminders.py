@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -186,14 +186,18 @@ def alerts_plan(
 # A reference price adopted, changed or removed -------------------------------------------
 
 
+def observations_between(product_id: int, start: datetime.date, end: datetime.date | None) -> QuerySet:
+    """The product's observations from one day to another (None: no end), both included."""
+    rows = PriceObservation.objects.filter(product_id=product_id, observed_on__gte=start)
+    return rows if end is None else rows.filter(observed_on__lte=end)
+
+
 def standings_between(
     product_id: int, start: datetime.date, end: datetime.date | None
 ) -> dict[int, Standing]:
     """Each observation of the product between two days (None: no end) with the reference in
     force on its day: two queries (periods never overlap, so at most one applies)."""
-    rows = PriceObservation.objects.filter(product_id=product_id, observed_on__gte=start)
-    if end is not None:
-        rows = rows.filter(observed_on__lte=end)
+    rows = observations_between(product_id, start, end)
     periods = list(ReferencePrice.objects.filter(product_id=product_id).order_by("valid_from"))
     return {
         pk: Standing(price, _in_force(periods, day))

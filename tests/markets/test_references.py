@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from markets import references
+from core.models import Change
+from markets import references, services
 from markets.models import ReferencePrice
 from tests.factories import adopt
 
@@ -100,3 +101,29 @@ def test_other_products_periods_do_not_clash(secretariat_actor, carbonate, lithi
     _create(secretariat_actor, hydroxide, adopt(secretariat_actor, title="Hydroxide"), D(2026, 1, 1))
 
     assert ReferencePrice.objects.count() == 2
+
+
+def test_reference_change_puts_the_observations_it_covers_on_the_feed(secretariat_actor, carbonate, decision):
+    """Their reference and tariff are part of what partners sync; the others stay as they were."""
+    covered = services.observation_create(actor=secretariat_actor, product=carbonate, **_quote(D(2026, 3, 2)))
+    before = services.observation_create(actor=secretariat_actor, product=carbonate, **_quote(D(2025, 12, 1)))
+    reference = _create(secretariat_actor, carbonate, decision, D(2026, 1, 1), D(2026, 6, 30))
+    references.reference_price_update(actor=secretariat_actor, reference=reference, amount="11000")
+
+    assert _feed_entries(covered) == 3  # created, then the reference created and changed
+    assert _feed_entries(before) == 1
+
+
+def _quote(day):
+    # Above every reference here, so no "below the reference" event joins the feed entries.
+    return {
+        "observed_on": day,
+        "price": "15000",
+        "currency": "USD",
+        "unit": "t",
+        "source_name": "Exchange A",
+    }
+
+
+def _feed_entries(observation) -> int:
+    return Change.objects.filter(resource="markets.priceobservation", object_id=observation.pk).count()
