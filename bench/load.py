@@ -1,6 +1,7 @@
 """Load test of the production shape on this machine, driven by partner systems on loopback.
 
-    .venv/bin/python bench/load.py [--partners 8] [--requests 1500] [--web-workers 2] [--max-seconds 900]
+    .venv/bin/python bench/load.py [--partners 50] [--web-users 10] [--requests 1500] [--web-workers 2]
+                                   [--max-seconds 900]
 
 Started here and stopped at the end: gunicorn with the production settings (plain HTTP on
 127.0.0.1, so the HTTPS redirect is off), a Celery worker on the default queue, one on the
@@ -18,11 +19,18 @@ delegates), then loops at random over:
 - an answer to its invitation to the secretariat's meeting (found on the feed):
   `PATCH /api/v1/invitations/{id}/`.
 Beside them the secretariat's system (a token bound to a secretariat account) schedules a
-meeting, invites every member, then keeps moving it (each move replans its reminders).
+meeting, invites every member, then keeps moving it (each move replans its reminders), and
+signed-in delegation users (sessions made by Django's test client against the run's database)
+browse the home page, the meetings list and the meeting, open their invitation and answer it
+through the page's form with its CSRF token. Each of their delegations gets a focal point, so
+the invitations make reminders (due at once) that the workers send to a local SMTP sink
+(bench/tools/smtp_sink.py) which records every Message-ID it receives.
 It stops after a fixed number of requests and prints requests per second, p50/p95/p99 per kind
 of request and the errors. Then every partner syncs once more (the feed numbers changes every
-few seconds) and its replica of delegates must equal a full listing. Exit 1 on any error, any
-5xx or any replica difference: the run fails loudly.
+few seconds) and its replica of delegates must equal a full listing; and every reminder due
+before the end of the load must be sent exactly once: marked sent, its Message-ID received once
+by the sink, and nothing else received. Exit 1 on any error, any 5xx, any replica difference
+or any reminder lost, failed or doubled: the run fails loudly.
 """
 
 from __future__ import annotations
@@ -33,10 +41,12 @@ from locust.env import Environment  # isort: skip
 
 import argparse
 import atexit
+import collections
 import datetime
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -53,7 +63,12 @@ import gevent
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-TOKEN_MEMBERS = ["KR", "JP", "US", "AU", "CA", "DE", "FR", "GB", "IN", "IT", "ID", "BR"]
+# Delegations of the reference data (members/data/participants.csv), one per partner system
+# while there are enough.
+TOKEN_MEMBERS = (
+    "KR JP US AU CA DE FR GB IN IT BR AR AO AM BH BE BO CK CZ CD DO EC EE FI GR GN IL JO KZ KE LT MY MX "
+    "MN MA NL NZ NO OM PK PY PE PH PL QA RO SA SL SG SE TH UA AE UZ ZM"
+).split()
 PAGE = 200
 REPLICA_DEADLINE = 90.0  # seconds for the feed to number the last changes and partners to catch up
 
@@ -139,7 +154,7 @@ def database_url() -> str:
     return urlunsplit(urlsplit(base)._replace(path="/" + name))
 
 
-def production_env(workdir: Path, database: str, redis_url: str) -> dict[str, str]:
+def production_env(workdir: Path, database: str, redis_url: str, smtp_port: int) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "forge.settings.production",
@@ -151,7 +166,10 @@ def production_env(workdir: Path, database: str, redis_url: str) -> dict[str, st
         "REDIS_URL": redis_url,
         "CELERY_BROKER_URL": redis_url,
         "FORGE_VAR_DIR": str(workdir / "var"),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        # Reminders go to bench/tools/smtp_sink.py, which records each Message-ID it receives.
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
         # The per-token throttle would cap each partner at 10 requests/s: this measures the
         # server, not the throttle.
         "FORGE_API_RATE": "1000000/min",
@@ -189,16 +207,37 @@ Membership.objects.update_or_create(user=user, defaults={{"role": Role.SECRETARI
 _, raw = partner_token_create(actor=system, name="load secretariat", scope=TokenScope.WRITE, user=user)
 tokens.append(["", raw])
 print("TOKENS=" + json.dumps(tokens))
+# A focal point per delegation (the invitation reminders go to them), and signed-in delegation
+# users: sessions made by Django's test client against this database (production settings).
+from django.conf import settings
+from django.test import Client
+from members.choices import Capacity
+from members.services import delegate_create
+sessions = []
+for i, code in enumerate({web_codes!r}):
+    member = Member.objects.get(iso2=code)
+    if not member.delegates.filter(capacity=Capacity.FOCAL_POINT).exists():
+        delegate_create(actor=system, member=member, full_name=f"Focal point {{code}}",
+                        capacity=Capacity.FOCAL_POINT, email=f"focal-{{code.lower()}}@example.org")
+    web_user, _ = get_user_model().objects.get_or_create(username=f"load-web-{{i}}")
+    Membership.objects.update_or_create(user=web_user, defaults={{"role": Role.DELEGATION, "member": member}})
+    client = Client()
+    client.force_login(web_user)
+    sessions.append([code, settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value,
+                     settings.CSRF_COOKIE_NAME])
+print("SESSIONS=" + json.dumps(sessions))
 """
 
 
-def make_tokens(env: dict[str, str], count: int) -> tuple[list[tuple[str, str]], str]:
-    """A write token per partner (its delegation's), and the secretariat system's token."""
+def make_tokens(env: dict[str, str], count: int, web_users: int) -> tuple[list, str, list]:
+    """A write token per partner (its delegation's), the secretariat system's token, and a
+    signed-in session per delegation web user (with a focal point for its delegation)."""
     codes = [TOKEN_MEMBERS[i % len(TOKEN_MEMBERS)] for i in range(count)]
-    out = manage(env, "shell", "-c", MAKE_TOKENS.format(codes=codes))
-    line = next(line for line in out.splitlines() if line.startswith("TOKENS="))
-    pairs = [tuple(pair) for pair in json.loads(line.removeprefix("TOKENS="))]
-    return pairs[:-1], pairs[-1][1]
+    web_codes = [TOKEN_MEMBERS[i % len(TOKEN_MEMBERS)] for i in range(web_users)]
+    out = manage(env, "shell", "-c", MAKE_TOKENS.format(codes=codes, web_codes=web_codes))
+    lines = {line.split("=", 1)[0]: line.split("=", 1)[1] for line in out.splitlines() if "=" in line}
+    pairs = [tuple(pair) for pair in json.loads(lines["TOKENS"])]
+    return pairs[:-1], pairs[-1][1], json.loads(lines["SESSIONS"])
 
 
 def start_stack(workdir: Path, web_workers: int) -> tuple[Processes, int, dict[str, str]]:
@@ -211,7 +250,14 @@ def start_stack(workdir: Path, web_workers: int) -> tuple[Processes, int, dict[s
         dict(os.environ),
     )
     wait_until(lambda: listening(redis_port), timeout=20, what="Redis did not start")
-    env = production_env(workdir, database_url(), f"redis://127.0.0.1:{redis_port}/0")
+    smtp_port = free_port()
+    processes.start(
+        "smtp",
+        [PYTHON, str(ROOT / "bench" / "tools" / "smtp_sink.py"), str(smtp_port), str(workdir / "smtp.log")],
+        dict(os.environ),
+    )
+    wait_until(lambda: listening(smtp_port), timeout=20, what="the SMTP sink did not start")
+    env = production_env(workdir, database_url(), f"redis://127.0.0.1:{redis_port}/0", smtp_port)
     for folder in ("media", "mail", "static", "celery"):
         (workdir / "var" / folder).mkdir(parents=True, exist_ok=True)
     print("migrating a fresh database ...", flush=True)
@@ -249,6 +295,9 @@ MEETINGS: list[int] = []  # the secretariat's meeting, once it exists and invita
 FIVE_XX: list[str] = []
 USER_ERRORS: list[str] = []
 REPLICAS: list[Partner] = []
+SESSIONS: list[list[str]] = []  # [member code, session cookie name, session key, CSRF cookie name]
+INVITATION_OF: dict[str, int] = {}  # member code -> its invitation to the secretariat's meeting
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class Partner(HttpUser):
@@ -296,6 +345,7 @@ class Partner(HttpUser):
             for change in page["changes"]:
                 if change["resource"] == "invitations" and change["op"] == "upsert":
                     self.invitations.add(change["id"])
+                    INVITATION_OF[change["object"]["member"]] = change["id"]
                 if change["resource"] != "delegates":
                     continue
                 if change["op"] == "upsert":
@@ -401,12 +451,87 @@ class Secretariat(HttpUser):
             Partner.expect(self, response, (200,))
 
 
+class DelegationUser(HttpUser):
+    """A signed-in delegation user in a browser: home page, meetings, the secretariat's meeting,
+    its invitation, and answering it through the page's form (CSRF token and all).
+
+    The session was made by Django's test client against this database; the cookies are sent
+    by hand because the production settings mark them Secure (plain HTTP on loopback here)."""
+
+    wait_time = between(0.5, 2.0)
+
+    def on_start(self) -> None:
+        self.code, self.session_cookie, key, self.csrf_cookie = SESSIONS[
+            DelegationUser.started % len(SESSIONS)
+        ]
+        DelegationUser.started += 1
+        self.cookies = {self.session_cookie: key}
+
+    started = 0
+
+    def page(self, path: str, name: str):
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        with self.client.get(
+            path, headers={"Cookie": cookie}, name=name, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code >= 500:
+                FIVE_XX.append(f"{response.status_code} GET {response.url}")
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code} (a signed-in page should answer 200)")
+                return None
+            found = re.search(
+                rf"{re.escape(self.csrf_cookie)}=([^;]+)", response.headers.get("Set-Cookie", "")
+            )
+            if found:
+                self.cookies[self.csrf_cookie] = found.group(1)
+            response.success()
+            return response
+
+    @task(2)
+    def home(self) -> None:
+        self.page("/", "web: home")
+
+    @task(2)
+    def meetings(self) -> None:
+        self.page("/meetings/", "web: meetings")
+        if MEETINGS:
+            self.page(f"/meetings/{MEETINGS[0]}/", "web: meeting")
+
+    @task(1)
+    def answer(self) -> None:
+        invitation = INVITATION_OF.get(self.code)
+        if invitation is None:
+            return
+        shown = self.page(f"/meetings/invitations/{invitation}/", "web: invitation")
+        token = CSRF_FIELD.search(shown.text) if shown is not None else None
+        if token is None:
+            return
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        status = random.choice(["accepted", "declined", "tentative"])  # noqa: S311 - load mix
+        with self.client.post(
+            f"/meetings/invitations/{invitation}/answer/", data={"status": status, "csrfmiddlewaretoken": token.group(1)},
+            headers={"Cookie": cookie}, name="web: answer invitation", allow_redirects=False, catch_response=True,
+        ) as response:  # fmt: skip
+            if response.status_code >= 500:
+                FIVE_XX.append(f"{response.status_code} POST {response.url}")
+            if response.status_code != 302 or "/meetings/invitations/" not in response.headers.get(
+                "Location", ""
+            ):
+                response.failure(f"HTTP {response.status_code} to {response.headers.get('Location')}")
+            else:
+                response.success()
+
+
 # --- the run --------------------------------------------------------------------------------
 
 
-def run_load(web_port: int, partners: int, total: int, max_seconds: float) -> Environment:
+def run_load(web_port: int, partners: int, web_users: int, total: int, max_seconds: float) -> Environment:
+    Secretariat.fixed_count = 1
+    DelegationUser.fixed_count = web_users
     environment = Environment(
-        user_classes=[Partner, Secretariat], host=f"http://127.0.0.1:{web_port}", events=events
+        user_classes=[Partner, Secretariat, DelegationUser],
+        host=f"http://127.0.0.1:{web_port}",
+        events=events,
     )
     runner = environment.create_local_runner()
     counted = {"n": 0}
@@ -423,7 +548,7 @@ def run_load(web_port: int, partners: int, total: int, max_seconds: float) -> En
     environment.events.request.add_listener(count)
     environment.events.user_error.add_listener(user_error)
     started = time.monotonic()
-    runner.start(partners + 1, spawn_rate=partners + 1)
+    runner.start(partners + 1 + web_users, spawn_rate=partners + 1 + web_users)
     runner.greenlet.join(timeout=max_seconds)
     if counted["n"] < total and not USER_ERRORS:
         USER_ERRORS.append(f"stopped after {max_seconds:.0f} s with {counted['n']} of {total} requests")
@@ -456,6 +581,51 @@ def check_replicas(environment: Environment) -> list[str]:
     return differences
 
 
+REMINDER_ROWS = """
+import json
+from core.reminders.models import Reminder
+rows = Reminder.objects.filter(due_at__lte="{until}").values_list("id", "kind", "status", "message_id")
+print("REMINDERS=" + json.dumps([list(row) for row in rows]))
+"""
+UNFINISHED = ("pending", "queued", "sending")
+
+
+def check_reminders(env: dict[str, str], workdir: Path, until: datetime.datetime) -> tuple[list[str], str]:
+    """Every reminder due before the end of the load is sent exactly once: its Message-ID reached
+    the SMTP sink once, and the sink got nothing else. Waits for the workers to finish what
+    is due (bounded)."""
+    deadline = time.monotonic() + REPLICA_DEADLINE
+
+    def due_rows() -> list[list]:
+        out = manage(env, "shell", "-c", REMINDER_ROWS.format(until=until.isoformat()))
+        return json.loads(next(line for line in out.splitlines() if line.startswith("REMINDERS="))[10:])
+
+    rows = due_rows()
+    while any(row[2] in UNFINISHED for row in rows) and time.monotonic() < deadline:
+        time.sleep(2)  # the dispatcher runs every few seconds; each look is a whole manage.py run
+        rows = due_rows()
+    log = workdir / "smtp.log"
+    received = collections.Counter(log.read_text().split() if log.exists() else [])
+    problems = []
+    sent = {row[3] for row in rows if row[2] == "sent"}
+    for reminder_id, kind, status, message_id in rows:
+        if status in UNFINISHED:
+            problems.append(f"reminder {reminder_id} ({kind}) due before the end is still {status}: LOST")
+        elif status == "failed":
+            problems.append(f"reminder {reminder_id} ({kind}) failed")
+        elif status == "sent" and received[message_id] != 1:
+            problems.append(f"reminder {reminder_id} ({kind}) sent, received {received[message_id]} times")
+    for message_id, count in received.items():
+        if message_id not in sent:
+            problems.append(f"{message_id} received {count} times but no due reminder is marked sent with it")
+    statuses = collections.Counter(row[2] for row in rows)
+    summary = (
+        f"reminders due before the end: {len(rows)} ({', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}); "
+        f"messages at the SMTP sink: {sum(received.values())}, distinct Message-IDs {len(received)}"
+    )
+    return problems, summary
+
+
 def print_table(environment: Environment, partners: int, elapsed: float) -> tuple[int, int]:
     stats = environment.stats
     print(f"\n{partners} partner systems, {stats.total.num_requests} requests in {elapsed:.1f} s")
@@ -479,7 +649,10 @@ def print_table(environment: Environment, partners: int, elapsed: float) -> tupl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--partners", type=int, default=8, help="simulated partner systems (default 8)")
+    parser.add_argument("--partners", type=int, default=50, help="simulated partner systems (default 50)")
+    parser.add_argument(
+        "--web-users", type=int, default=10, help="signed-in delegation users browsing (default 10)"
+    )
     parser.add_argument("--requests", type=int, default=1500, help="requests before stopping (default 1500)")
     parser.add_argument(
         "--max-seconds", type=float, default=900, help="stop the load after this (default 900)"
@@ -489,19 +662,22 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="forge-load-"))
     processes, web_port, env = start_stack(workdir, args.web_workers)
-    partner_tokens, secretariat_token = make_tokens(env, args.partners)
+    partner_tokens, secretariat_token, sessions = make_tokens(env, args.partners, args.web_users)
+    SESSIONS.extend(sessions)
     TOKENS.extend(partner_tokens)
     SECRETARIAT_TOKEN.append(secretariat_token)
     load = os.getloadavg()
     print(
         f"stack up (logs in {workdir}); load average before the run {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
-    environment = run_load(web_port, args.partners, args.requests, args.max_seconds)
+    environment = run_load(web_port, args.partners, args.web_users, args.requests, args.max_seconds)
+    ended = datetime.datetime.now(datetime.UTC)
     elapsed = environment.elapsed
     failures, _ = print_table(environment, args.partners, elapsed)
     load = os.getloadavg()
     print(f"load average after the run {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores, shared)")
     differences = check_replicas(environment)
+    reminder_problems, reminder_summary = check_reminders(env, workdir, ended)
     processes.check_alive()
     processes.stop()
     for difference in differences:
@@ -510,11 +686,14 @@ def main() -> int:
         print(f"5xx: {line}")
     for error in USER_ERRORS[:10]:
         print(f"PARTNER CRASHED: {error}")
+    for problem in reminder_problems[:20]:
+        print(f"REMINDER: {problem}")
+    print(reminder_summary)
     print(
         f"replicas checked: {len(REPLICAS)}, differing: {len(differences)}; 5xx answers: {len(FIVE_XX)}; "
         f"failed requests: {failures}"
     )
-    if FIVE_XX or failures or differences or USER_ERRORS:
+    if FIVE_XX or failures or differences or USER_ERRORS or reminder_problems:
         print("LOAD TEST FAILED", file=sys.stderr)
         return 1
     return 0
