@@ -263,6 +263,7 @@ def start_stack(workdir: Path, web_workers: int) -> tuple[Processes, int, dict[s
     print("migrating a fresh database ...", flush=True)
     manage(env, "migrate", "--noinput")
     manage(env, "load_reference")
+    manage(env, "collectstatic", "--noinput")  # the pages' hashed static names (production storage)
     web_port = free_port()
     celery = [PYTHON, "-m", "celery", "-A", "forge"]
     processes.start(
