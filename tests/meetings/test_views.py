@@ -355,3 +355,9 @@ def test_participants_page_speaks_korean(secretariat_client, som):
     secretariat_client.cookies["django_language"] = "ko"
     page = secretariat_client.get(f"/meetings/{som.pk}/participants/").content.decode()
     assert "<h1>참가자 명단</h1>" in page and "CSV 내려받기" in page and "SOM 1" in page
+
+
+def test_calendar_speaks_korean(korea_client, som):
+    korea_client.cookies["django_language"] = "ko"
+    page = korea_client.get("/meetings/calendar/?month=2027-03").content.decode()
+    assert "<h1>2027년 3월</h1>" in page and "<th>수</th>" in page and "SOM 1" in page
