@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 from core.errors import DomainError, Forbidden, NotFound
@@ -33,6 +34,19 @@ def call_service(form: forms.BaseForm, service: Callable[[], T]) -> T | None:
             # A rule about a field the form does not show is reported at the top.
             form.add_error(field if field in form.fields else None, errors)
         return None
+
+
+def run_action(request, service: Callable[[], object], *, success: str) -> bool:
+    """A one-button action (retry, resend, withdraw): a refusal becomes an error message on
+    the page the user goes back to, a success a confirmation. Returns whether it went through.
+    "Not found" and "not allowed" propagate, as in `call_service`."""
+    try:
+        service()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, success)
+    return True
 
 
 class DateInput(forms.DateInput):

@@ -1,11 +1,11 @@
 """The secretariat's queue and outbox; every user's notifications and preferences."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.actors import web_actor
+from core.forms import run_action
 from core.paging import paginate
 from core.reminders import selectors, services
 from core.reminders.filters import ReminderFilter, SentMailFilter
@@ -40,11 +40,11 @@ def reminder_detail(request, pk: int):
 def reminder_retry(request, pk: int):
     actor = web_actor(request)
     reminder = selectors.reminder_get(actor=actor, pk=pk)
-    try:
-        services.reminder_retry(actor=actor, reminder=reminder)
-        messages.success(request, "The reminder is back in the queue.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    run_action(
+        request,
+        lambda: services.reminder_retry(actor=actor, reminder=reminder),
+        success=_("The reminder is back in the queue."),
+    )
     return redirect(reminder)
 
 
@@ -68,11 +68,11 @@ def mail_detail(request, pk: int):
 def mail_resend(request, pk: int):
     actor = web_actor(request)
     mail = selectors.sent_mail_get(actor=actor, pk=pk)
-    try:
-        services.sent_mail_resend(actor=actor, mail=mail)
-        messages.success(request, f"Queued a new copy to {mail.to_email}; it goes out within a minute.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    run_action(
+        request,
+        lambda: services.sent_mail_resend(actor=actor, mail=mail),
+        success=_("Queued a new copy to %(email)s; it goes out within a minute.") % {"email": mail.to_email},
+    )
     return redirect(mail)
 
 
@@ -99,12 +99,13 @@ def preferences(request):
             pref.kind.name for pref in selectors.preferences_for(actor=actor) if not pref.kind.essential
         }
         wanted_on = set(request.POST.getlist("kind"))
-        try:
-            services.preferences_set(actor=actor, opted_out=offered - wanted_on)
-            messages.success(request, "Saved your reminder preferences.")
+        saved = run_action(
+            request,
+            lambda: services.preferences_set(actor=actor, opted_out=offered - wanted_on),
+            success=_("Saved your reminder preferences."),
+        )
+        if saved:
             return redirect("reminders:preferences")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
     return render(
         request, "reminders/preferences.html", {"preferences": selectors.preferences_for(actor=actor)}
     )

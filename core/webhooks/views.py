@@ -5,11 +5,12 @@ Who may read the log is the selectors' rule (`selectors.log_*`), who may act the
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.actors import web_actor
+from core.forms import run_action
 from core.paging import paginate
 from core.selectors import audit_history
 from core.webhooks import permissions, selectors, services
@@ -85,10 +86,9 @@ def subscription_enable(request, pk: int):
 def delivery_retry(request, pk: int):
     actor = web_actor(request)
     delivery = selectors.log_delivery_get(actor=actor, pk=pk)
-    try:
-        services.delivery_retry(actor=actor, delivery=delivery)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Queued to be sent again within a few seconds.")
+    run_action(
+        request,
+        lambda: services.delivery_retry(actor=actor, delivery=delivery),
+        success=_("Queued to be sent again within a few seconds."),
+    )
     return redirect(delivery)

@@ -1,14 +1,14 @@
 """Invitations and registrations: what a delegation sees and answers."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.actors import web_actor
 from core.edit import ObjectEditView
-from core.forms import call_service
+from core.forms import call_service, run_action
 from core.selectors import audit_history
 from meetings import permissions, selectors, services
 from meetings.choices import InvitationStatus, RegistrationStatus
@@ -152,9 +152,9 @@ class RegistrationSubstitute(ObjectEditView):
 def registration_withdraw(request, pk: int):
     actor = web_actor(request)
     registration = selectors.registration_get(actor=actor, pk=pk)
-    try:
-        services.registration_withdraw(actor=actor, registration=registration)
-        messages.success(request, f"Withdrew {registration.delegate.full_name}.")
-    except ValidationError as exc:  # already withdrawn or replaced
-        messages.error(request, " ".join(exc.messages))
+    run_action(  # refused when already withdrawn or replaced
+        request,
+        lambda: services.registration_withdraw(actor=actor, registration=registration),
+        success=_("Withdrew %(name)s.") % {"name": registration.delegate.full_name},
+    )
     return redirect(registration.invitation)

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -29,6 +30,7 @@ def test_outbox_lists_and_resends_for_the_secretariat(secretariat_client, secret
     assert secretariat_client.get(f"/reminders/outbox/{mail.pk}/").status_code == 200
     response = secretariat_client.post(f"/reminders/outbox/{mail.pk}/resend/")
     assert response.status_code == 302
+    assert _messages(response) == [f"Queued a new copy to {mail.to_email}; it goes out within a minute."]
     resend = Reminder.objects.exclude(pk=mail.reminder_id).get()
     assert (resend.status, resend.recipient_email, resend.context["resend_of"]) == (
         "pending",
@@ -38,6 +40,18 @@ def test_outbox_lists_and_resends_for_the_secretariat(secretariat_client, secret
     services.reminder_dispatch(enqueue=lambda ids: None)
     assert services.reminder_send(reminder_id=resend.pk) == "sent"
     assert SentMail.objects.get(reminder=resend).resend_of == mail
+
+
+def test_retry_of_a_reminder_that_did_not_fail_is_refused_with_the_reason(secretariat_client):
+    mail = _sent_mail()
+    response = secretariat_client.post(f"/reminders/{mail.reminder_id}/retry/")
+    assert response.status_code == 302
+    assert _messages(response) == ["Only a failed reminder can be retried."]
+    assert Reminder.objects.get(pk=mail.reminder_id).status == "sent"
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def test_outbox_and_queue_are_not_for_delegations(korea_client):
