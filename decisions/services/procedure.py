@@ -14,9 +14,10 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.actors import Actor
@@ -332,15 +333,18 @@ def procedure_close(
     if locked.status != ProcedureStatus.OPEN or locked.deadline > now:
         return None
     objections = standing_objections(locked)
-    if objections:
-        names = ", ".join(position.member.name for position in objections)
-        note = _("Not adopted: silence broken by %(names)s") % {"names": names}
-        status = ProcedureStatus.NOT_ADOPTED
-    else:
-        note = _("Adopted by written procedure at %(deadline)s") % {
-            "deadline": describe(locked.deadline, locked.time_zone)
-        }
-        status = ProcedureStatus.ADOPTED
+    # The note is part of the record: written in the forum's working language, whoever (a
+    # periodic task, a signed-in user's request) happens to run the closing.
+    with translation.override(settings.LANGUAGE_CODE):
+        if objections:
+            names = ", ".join(position.member.name for position in objections)
+            note = _("Not adopted: silence broken by %(names)s") % {"names": names}
+            status = ProcedureStatus.NOT_ADOPTED
+        else:
+            note = _("Adopted by written procedure at %(deadline)s") % {
+                "deadline": describe(locked.deadline, locked.time_zone)
+            }
+            status = ProcedureStatus.ADOPTED
     saved = tracked_update(
         locked,
         actor=actor,

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from core.errors import NotFound
 from core.models import Change
@@ -99,6 +100,16 @@ def test_procedure_close_with_objection_not_adopted_naming_member(procedure, dra
     assert closed.closing_note == "Not adopted: silence broken by Republic of Korea"
     decision = Decision.objects.get(pk=draft.pk)
     assert (decision.status, decision.reference) == (DecisionStatus.NOT_ADOPTED, "")
+
+
+def test_procedure_closing_note_is_recorded_in_the_working_language(procedure, draft, korea, korea_actor):
+    """Whoever runs the closing (a Korean-language user's request included), the record reads the same."""
+    _answer(korea_actor, procedure, korea, PositionKind.OBJECTION, text="Paragraph 2 needs consultation.")
+
+    with translation.override("ko"):
+        closed = services.procedure_close(procedure_id=procedure.pk, now=AFTER)
+
+    assert closed.closing_note == "Not adopted: silence broken by Republic of Korea"
 
 
 def test_procedure_close_twice_changes_nothing(procedure, draft):
