@@ -163,14 +163,40 @@ def page(browser):
     context.close()
 
 
+def submit_sign_in(page, base_url: str, username: str, password: str = "pw") -> None:
+    """Signs `page` in through the sign-in form and waits for the home page it lands on."""
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+
+
 @pytest.fixture
 def sign_in(live_server, page):
+    """Signs the test's one `page` in as a user (the page keeps that user's cookies)."""
+
     def sign_in_as(username: str, password: str = "pw"):
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        submit_sign_in(page, live_server.url, username, password)
         return page
 
     return sign_in_as
+
+
+@pytest.fixture
+def signed_in(browser, live_server):
+    """A page signed in as `username`, each in its own browser context (its own cookies), for
+    tests where several users act side by side."""
+    contexts = []
+
+    def open_as(username: str):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        submit_sign_in(page, live_server.url, username)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -20,28 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 RESULT = "Not adopted: silence broken by Republic of Korea"
 
 
-@pytest.fixture
-def signed_in(browser, live_server):
-    """A page signed in as `username`, each in its own browser context (its own cookies)."""
-    contexts = []
-
-    def open_as(username: str):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", "pw")
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
 def answer(page, base_url: str, decision_pk: int, kind_label: str, text: str = ""):
     page.goto(f"{base_url}/decisions/{decision_pk}/")
     page.click("main a:text-is('Answer')")

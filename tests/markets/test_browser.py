@@ -21,17 +21,11 @@ CSV = (
 )
 
 
-def _sign_in(page, base_url, username):
-    page.goto(f"{base_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_secretariat_imports_prices_sees_band_and_tariff_and_follower_sees_alert(live_server, browser, korea):
+def test_secretariat_imports_prices_sees_band_and_tariff_and_follower_sees_alert(
+    live_server, signed_in, korea
+):
     from playwright.sync_api import expect
 
     staff = user_with_role(Role.SECRETARIAT_ADMIN, username="staff")
@@ -47,9 +41,7 @@ def test_secretariat_imports_prices_sees_band_and_tariff_and_follower_sees_alert
     ProductFollow.objects.create(product=product, user=follower)
     base = live_server.url
 
-    secretariat = browser.new_context().new_page()
-    secretariat.set_default_timeout(20_000)
-    _sign_in(secretariat, base, "staff")
+    secretariat = signed_in("staff")
     secretariat.goto(f"{base}/markets/import/")
     secretariat.set_input_files(
         "input[name=file]", files=[{"name": "prices.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
@@ -74,9 +66,7 @@ def test_secretariat_imports_prices_sees_band_and_tariff_and_follower_sees_alert
         now=timezone.now() + datetime.timedelta(minutes=1),
         enqueue=lambda ids: [engine.reminder_send(reminder_id=pk) for pk in ids],
     )
-    member = browser.new_context().new_page()
-    member.set_default_timeout(20_000)
-    _sign_in(member, base, "korea")
+    member = signed_in("korea")
     member.goto(f"{base}/reminders/notifications/")
     expect(member.get_by_text("Below the reference price: Lithium carbonate on 3 March 2026")).to_have_count(
         1

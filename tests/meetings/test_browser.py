@@ -10,22 +10,10 @@ from members.choices import Capacity
 from tests.factories import ChairTermFactory, DelegateFactory, MemberFactory
 
 
-def _sign_in(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    return context, page
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_schedule_invite_accept_register_and_see_it_in_the_grid(
-    browser,
+    signed_in,
     live_server,
     secretariat_user,
     korea_user,
@@ -38,7 +26,7 @@ def test_schedule_invite_accept_register_and_see_it_in_the_grid(
     DelegateFactory(member=korea, full_name="Lee Seo-yeon")
 
     # The secretariat schedules a senior officials' meeting and invites all members.
-    secretariat, page = _sign_in(browser, live_server, "secretariat")
+    page = signed_in("secretariat")
     page.goto(f"{live_server.url}/meetings/new/")
     page.select_option("select[name=kind]", "som")
     page.fill("input[name=title]", "Senior Officials' Meeting 7")
@@ -56,7 +44,7 @@ def test_schedule_invite_accept_register_and_see_it_in_the_grid(
     assert page.locator("tbody tr").count() == 3
 
     # A Korean delegation user accepts and registers two delegates.
-    korea_context, korea_page = _sign_in(browser, live_server, "korea")
+    korea_page = signed_in("korea")
     korea_page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
     korea_page.get_by_role("link", name="Answer and register delegates").click()
     korea_page.check("input[name=status][value=accepted]")
@@ -67,7 +55,6 @@ def test_schedule_invite_accept_register_and_see_it_in_the_grid(
         korea_page.get_by_role("button", name="Register").click()
         korea_page.wait_for_selector(f"#registrations td:has-text('{name}')")
     assert korea_page.locator("#registrations tr.registration-active").count() == 2
-    korea_context.close()
 
     # The secretariat sees it in the grid.
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/rsvp/")
@@ -77,4 +64,3 @@ def test_schedule_invite_accept_register_and_see_it_in_the_grid(
     assert "korea" in row.inner_text()
     assert page.locator("th[data-status=accepted]").inner_text() == "1"
     assert page.locator("th[data-status=pending]").inner_text() == "2"
-    secretariat.close()

@@ -17,17 +17,9 @@ from tests.factories import (
 )
 
 
-def _sign_in(page, base_url, username):
-    page.goto(f"{base_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_delegation_completes_a_milestone_and_the_secretariat_sees_it(live_server, browser):
+def test_delegation_completes_a_milestone_and_the_secretariat_sees_it(live_server, signed_in):
     from playwright.sync_api import expect
 
     korea = MemberFactory(iso2="KR", name="Republic of Korea")
@@ -42,8 +34,7 @@ def test_delegation_completes_a_milestone_and_the_secretariat_sees_it(live_serve
     )
     base = live_server.url
 
-    delegation = browser.new_context().new_page()
-    _sign_in(delegation, base, "korea")
+    delegation = signed_in("korea")
     delegation.goto(f"{base}/projects/{project.pk}/")
     row = delegation.locator(f"tr[data-milestone='{milestone.pk}']")
     expect(row.locator(".badge")).to_have_text("overdue")
@@ -54,8 +45,7 @@ def test_delegation_completes_a_milestone_and_the_secretariat_sees_it(live_serve
     delegation.get_by_role("button", name="Post the update").click()
     expect(delegation.locator(".messages")).to_contain_text("Posted the update.")
 
-    secretariat = browser.new_context().new_page()
-    _sign_in(secretariat, base, "staff")
+    secretariat = signed_in("staff")
     secretariat.goto(f"{base}/projects/{project.pk}/")
     expect(secretariat.locator(".update-text").first).to_have_text("Offtake agreement signed in Seoul.")
     expect(secretariat.locator(".update-meta").first).to_contain_text("korea (KR)")

@@ -3,14 +3,12 @@ its own server process from tests/security/oidc_provider): claims map to a membe
 claims that map to nothing are refused with a message saying why."""
 
 import os
-import socket
+import selectors
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 
 from members.choices import Role
 from members.models import Membership
@@ -23,37 +21,29 @@ CLIENT_ID, CLIENT_SECRET = "forge-test-client", "forge-test-client-secret-012345
 START_DEADLINE_SECONDS = 120
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_serving(url: str, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + START_DEADLINE_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(
-                f"the identity provider exited with {process.returncode}: {log_path.read_text()}"
-            )
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:  # not listening yet, or still starting up
-            pass
-        time.sleep(0.2)  # polling an outside process's port; the deadline bounds it
-    raise AssertionError(f"the identity provider did not answer {url} within {START_DEADLINE_SECONDS} s")
+def _port_once_serving(process: subprocess.Popen, log_path: Path) -> int:
+    """The provider prints its port once its socket listens: wait for that line (bounded)."""
+    waiting = selectors.DefaultSelector()
+    waiting.register(process.stdout, selectors.EVENT_READ)
+    if not waiting.select(timeout=START_DEADLINE_SECONDS):
+        raise AssertionError(f"the identity provider did not start within {START_DEADLINE_SECONDS} s")
+    line = process.stdout.readline()
+    if not line.startswith("serving on port "):
+        process.wait(timeout=20)
+        raise AssertionError(
+            f"the identity provider exited with {process.returncode}: {log_path.read_text()}"
+        )
+    return int(line.split()[-1])
 
 
 @pytest.fixture
 def identity_provider(live_server, tmp_path):
-    port = _free_port()
     command = [
         sys.executable,
         "-m",
         "tests.security.oidc_provider.serve",
         "--port",
-        str(port),
+        "0",
         "--db",
         str(tmp_path / "idp.sqlite3"),
         "--client-id",
@@ -70,12 +60,11 @@ def identity_provider(live_server, tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     log = (tmp_path / "idp.log").open("w")
     process = subprocess.Popen(  # noqa: S603 (our own fixed command)
-        command, cwd=ROOT, env=env, stderr=log, stdout=log
+        command, cwd=ROOT, env=env, stderr=log, stdout=subprocess.PIPE, text=True
     )
-    issuer = f"http://127.0.0.1:{port}/o"
     try:
-        _wait_until_serving(f"{issuer}/.well-known/openid-configuration", process, tmp_path / "idp.log")
-        yield issuer
+        port = _port_once_serving(process, tmp_path / "idp.log")
+        yield f"http://127.0.0.1:{port}/o"
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -1,5 +1,7 @@
 """Start the stand-in identity provider: migrate its own SQLite database, create the people and
-the client application given on the command line, and serve HTTP until stopped.
+the client application given on the command line, and serve HTTP until stopped. Once its socket
+listens it prints "serving on port N" (N chosen by the system when --port is 0), which is what
+the tests wait for.
 
     python -m tests.security.oidc_provider.serve --port P --db PATH --client-id ID \
         --client-secret S --redirect-uri URI --person username:password:role:member ...
@@ -38,6 +40,8 @@ def main() -> None:
     django.setup()
     from django.contrib.auth.models import User
     from django.core.management import call_command
+    from django.core.servers.basehttp import run
+    from django.core.wsgi import get_wsgi_application
     from oauth2_provider.models import Application
 
     call_command("migrate", run_syncdb=True, verbosity=0)
@@ -56,7 +60,11 @@ def main() -> None:
         algorithm=Application.RS256_ALGORITHM,
         skip_authorization=True,
     )
-    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, use_threading=True)
+    run("127.0.0.1", int(args.port), get_wsgi_application(), threading=True, on_bind=_announce)
+
+
+def _announce(port: int) -> None:
+    print(f"serving on port {port}", flush=True)
 
 
 if __name__ == "__main__":
