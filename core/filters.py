@@ -2,6 +2,7 @@ import datetime
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
 
@@ -16,7 +17,9 @@ class UtcIsoDateTimeField(IsoDateTimeField):
         try:
             return value.astimezone(datetime.UTC)
         except OverflowError as exc:
-            raise ValidationError("Give a date-time between the years 1 and 9999.", code="invalid") from exc
+            raise ValidationError(
+                _("Give a date-time between the years 1 and 9999."), code="invalid"
+            ) from exc
 
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -27,5 +30,5 @@ class TrackedFilterSet(django_filters.FilterSet):
     """Base FilterSet for every synced list: adds `updated_since`, used by partner syncs."""
 
     updated_since = UtcIsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label="Changed at or after (ISO 8601)"
+        field_name="updated_at", lookup_expr="gte", label=_("Changed at or after (ISO 8601)")
     )

@@ -3,7 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from core.choices import AuditAction, ChangeOp, Channel
+from core.choices import AUDIT_ACTION_LABELS, AuditAction, ChangeOp, Channel
 
 
 class TrackedModel(models.Model):
@@ -47,6 +47,11 @@ class AuditEntry(models.Model):
     @property
     def is_create(self) -> bool:
         return self.action == AuditAction.CREATE
+
+    @property
+    def action_label(self) -> str:
+        """What was done, in the active language (the stored word when it has no label)."""
+        return AUDIT_ACTION_LABELS.get(self.action, self.action)
 
 
 class Change(models.Model):

@@ -24,7 +24,7 @@ from core.actors import Actor
 from markets import charts
 from markets.models import ProductionFigure
 from projects.choices import INACTIVE_STAGES, Stage
-from projects.codes import country_name
+from projects.codes import country_display_name
 from projects.coverage import HHI_HIGH, HHI_MODERATE
 from projects.models import JointProject, Mineral
 from projects.selectors import project_visible
@@ -197,7 +197,7 @@ def _series(figures) -> list[Series]:
         series.shares.append(
             Share(
                 country=figure.country,
-                name=country_name(figure.country) or figure.country_label,
+                name=country_display_name(figure.country) or figure.country_label,
                 quantity=figure.quantity,
                 percent=share_percent(figure.quantity, figure.world_total),
                 confidence=figure.confidence,
@@ -244,7 +244,7 @@ def concentration_for(*, actor: Actor, mineral: Mineral | None = None) -> list[M
         item = MineralConcentration(mineral=minerals[pk], series=series_list)
         leaders = item.leaders
         item.projects = [
-            ProjectCell(country, country_name(country), stage, n, country in leaders)
+            ProjectCell(country, country_display_name(country), stage, n, country in leaders)
             for country, stage, n in cells.get(pk, [])
         ]
         result.append(item)

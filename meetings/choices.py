@@ -1,21 +1,22 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MeetingKind(models.TextChoices):
-    MINISTERIAL = "ministerial", "Ministerial"
-    PRINCIPALS = "principals", "Principals' meeting"
-    SOM = "som", "Senior officials' meeting"
-    WORKING_GROUP = "working_group", "Working group"
-    DEEP_DIVE = "deep_dive", "Project deep-dive"
-    FINANCE_NETWORK = "finance_network", "Finance-network meeting"
+    MINISTERIAL = "ministerial", _("Ministerial")
+    PRINCIPALS = "principals", _("Principals' meeting")
+    SOM = "som", _("Senior officials' meeting")
+    WORKING_GROUP = "working_group", _("Working group")
+    DEEP_DIVE = "deep_dive", _("Project deep-dive")
+    FINANCE_NETWORK = "finance_network", _("Finance-network meeting")
 
 
 class MeetingStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ANNOUNCED = "announced", "Announced"
-    CONFIRMED = "confirmed", "Confirmed"
-    HELD = "held", "Held"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", _("Draft")
+    ANNOUNCED = "announced", _("Announced")
+    CONFIRMED = "confirmed", _("Confirmed")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # The only moves a meeting's status may make; everything else is refused with a message
@@ -30,34 +31,34 @@ MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class InvitationStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    TENTATIVE = "tentative", "Tentative"
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    TENTATIVE = "tentative", _("Tentative")
 
 
 ANSWERS = (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED, InvitationStatus.TENTATIVE)
 
 
 class RegistrationStatus(models.TextChoices):
-    ACTIVE = "active", "Registered"
-    REPLACED = "replaced", "Replaced by a substitute"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    ACTIVE = "active", _("Registered")
+    REPLACED = "replaced", _("Replaced by a substitute")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class OutcomeKind(models.TextChoices):
-    JOINT_STATEMENT = "joint_statement", "Joint statement"
-    CHAIR_SUMMARY = "chair_summary", "Chair's summary"
-    DECISION = "decision", "Decision"
+    JOINT_STATEMENT = "joint_statement", _("Joint statement")
+    CHAIR_SUMMARY = "chair_summary", _("Chair's summary")
+    DECISION = "decision", _("Decision")
 
 
 class ActionItemStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
 
 
 class FeedKind(models.TextChoices):
-    USER = "user", "My calendar"
-    MEMBER = "member", "Delegation calendar"
+    USER = "user", _("My calendar")
+    MEMBER = "member", _("Delegation calendar")

@@ -23,8 +23,11 @@ LOCAL_FIELDS = ("starts_at", "ends_at", "rsvp_deadline")
 
 
 class MeetingForm(forms.ModelForm):
-    virtual_link = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    virtual_link = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", label=_("Virtual link")
+    )
     status = forms.ChoiceField(
+        label=_("Status"),
         choices=[
             (MeetingStatus.DRAFT, _("Draft (secretariat only)")),
             (MeetingStatus.ANNOUNCED, _("Announced")),
@@ -58,11 +61,30 @@ class MeetingForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "restricted_to": forms.SelectMultiple(attrs={"size": 8}),
         }
+        labels = {
+            "kind": _("Kind"),
+            "title": _("Title"),
+            "description": _("Description"),
+            "venue_name": _("Venue"),
+            "venue_time_zone": _("Venue time zone"),
+            "starts_at": _("Starts at"),
+            "ends_at": _("Ends at"),
+            "rsvp_deadline": _("RSVP deadline"),
+            "margins_of": _("On the margins of"),
+            "host": _("Host"),
+            "chaired_by": _("Chaired by"),
+            "confidentiality": _("Confidentiality"),
+            "restricted_to": _("Restricted to"),
+        }
         help_texts = {
-            "starts_at": "In the venue's time zone.",
-            "ends_at": "In the venue's time zone.",
-            "rsvp_deadline": "In the venue's time zone.",
-            "chaired_by": "Leave empty for the chair on the meeting's date.",
+            "venue_time_zone": _(
+                "IANA time zone of the venue (for example Asia/Seoul); UTC for a virtual meeting."
+            ),
+            "starts_at": _("In the venue's time zone."),
+            "ends_at": _("In the venue's time zone."),
+            "rsvp_deadline": _("In the venue's time zone."),
+            "chaired_by": _("Leave empty for the chair on the meeting's date."),
+            "restricted_to": _("Only for a restricted meeting."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -101,7 +123,7 @@ class MeetingForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=MeetingStatus.choices)
+    status = forms.ChoiceField(choices=MeetingStatus.choices, label=_("Status"))
 
     def __init__(self, *args, current: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,18 +134,28 @@ class StatusForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    MODES = [("all", "All members"), ("chosen", "Chosen members"), ("status", "Members with these statuses")]
-    mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect, initial="all")
+    MODES = [
+        ("all", _("All members")),
+        ("chosen", _("Chosen members")),
+        ("status", _("Members with these statuses")),
+    ]
+    mode = forms.ChoiceField(
+        choices=MODES, widget=forms.RadioSelect, initial="all", label=_("Whom to invite")
+    )
     members = forms.ModelMultipleChoiceField(
         queryset=Member.objects.order_by("name"),
         required=False,
+        label=_("Members"),
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
     member_statuses = forms.MultipleChoiceField(
-        choices=MemberStatus.choices, required=False, widget=forms.CheckboxSelectMultiple
+        choices=MemberStatus.choices,
+        required=False,
+        label=_("Member statuses"),
+        widget=forms.CheckboxSelectMultiple,
     )
     seats_quota = forms.IntegerField(
-        min_value=1, max_value=50, initial=3, help_text=_("Seats per delegation.")
+        min_value=1, max_value=50, initial=3, label=_("Seats"), help_text=_("Seats per delegation.")
     )
 
 
@@ -139,23 +171,27 @@ def invite_arguments(fields: dict) -> dict:
 
 
 class AnswerForm(forms.Form):
-    status = forms.ChoiceField(choices=[(s.value, s.label) for s in ANSWERS], widget=forms.RadioSelect)
+    status = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in ANSWERS], widget=forms.RadioSelect, label=_("Answer")
+    )
 
 
 class CredentialsForm(forms.Form):
     credentials = forms.FileField(
+        label=_("Credentials"),
         help_text=format_lazy(
             _("The letter or note verbale, as a PDF ({extensions})."),
             extensions=", ".join(CREDENTIAL_EXTENSIONS),
-        )
+        ),
     )
 
 
 class RegistrationForm(forms.Form):
-    delegate = forms.ModelChoiceField(queryset=Delegate.objects.none())
+    delegate = forms.ModelChoiceField(queryset=Delegate.objects.none(), label=_("Delegate"))
     capacity = forms.ChoiceField(
-        choices=[("", "— the delegate's own —"), *Capacity.choices],
+        choices=[("", _("— the delegate's own —")), *Capacity.choices],
         required=False,
+        label=_("Capacity"),
     )
 
     def __init__(self, *args, member: Member, **kwargs):
@@ -171,6 +207,13 @@ class AgendaItemForm(forms.ModelForm):
         model = AgendaItem
         fields = ["title", "description", "duration_minutes", "presenter", "documents"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "title": _("Title"),
+            "description": _("Description"),
+            "duration_minutes": _("Duration (minutes)"),
+            "presenter": _("Presenter"),
+            "documents": _("Documents"),
+        }
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,10 +223,11 @@ class AgendaItemForm(forms.ModelForm):
 
 class DocumentForm(forms.ModelForm):
     file = forms.FileField(
+        label=_("File"),
         help_text=format_lazy(
             _("Accepted: {extensions}"),
             extensions=", ".join(ext.lstrip(".").upper() for ext in DOCUMENT_EXTENSIONS),
-        )
+        ),
     )
 
     class Meta:
@@ -193,6 +237,12 @@ class DocumentForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "restricted_to": forms.SelectMultiple(attrs={"size": 8}),
         }
+        labels = {
+            "title": _("Title"),
+            "description": _("Description"),
+            "confidentiality": _("Confidentiality"),
+            "restricted_to": _("Restricted to"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,7 +251,7 @@ class DocumentForm(forms.ModelForm):
 
 
 class VersionForm(forms.Form):
-    file = forms.FileField()
+    file = forms.FileField(label=_("File"))
 
 
 class OutcomeForm(forms.ModelForm):
@@ -209,6 +259,13 @@ class OutcomeForm(forms.ModelForm):
         model = Outcome
         fields = ["kind", "title", "text", "adopted_on", "document"]
         widgets = {"adopted_on": DateInput(), "text": forms.Textarea(attrs={"rows": 6})}
+        labels = {
+            "kind": _("Kind"),
+            "title": _("Title"),
+            "text": _("Text"),
+            "adopted_on": _("Adopted on"),
+            "document": _("Document"),
+        }
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,6 +277,13 @@ class ActionItemForm(forms.ModelForm):
         model = ActionItem
         fields = ["description", "owner", "due_on", "status", "outcome"]
         widgets = {"due_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "description": _("Description"),
+            "owner": _("Owner"),
+            "due_on": _("Due on"),
+            "status": _("Status"),
+            "outcome": _("Outcome"),
+        }
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)

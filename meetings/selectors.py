@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from core import confidentiality
 from core.actors import Actor
@@ -314,12 +316,17 @@ def scheduling_warnings(meeting: Meeting) -> Warnings:
     rotation = rotation_on(day)
     if rotation.current is None:
         warnings.rotation_gap = True
+        # Rendered on the page being built, in its language.
+        day_format = gettext("j M Y")
         if rotation.gap and rotation.gap.ends_on:
-            warnings.gap_note = (
-                f"No chair term covers {day:%d %b %Y} (gap until {rotation.gap.ends_on:%d %b %Y})."
-            )
+            warnings.gap_note = gettext("No chair term covers %(day)s (gap until %(until)s).") % {
+                "day": date_format(day, day_format),
+                "until": date_format(rotation.gap.ends_on, day_format),
+            }
         else:
-            warnings.gap_note = f"No chair term covers {day:%d %b %Y}; no successor is designated."
+            warnings.gap_note = gettext("No chair term covers %(day)s; no successor is designated.") % {
+                "day": date_format(day, day_format)
+            }
     return warnings
 
 

@@ -11,6 +11,15 @@ class DelegateForm(forms.ModelForm):
         model = Delegate
         fields = ["full_name", "title", "capacity", "email", "phone", "active_from", "active_until"]
         widgets = {"active_from": DateInput(), "active_until": DateInput()}
+        labels = {
+            "full_name": _("Full name"),
+            "title": _("Job title"),
+            "capacity": _("Capacity"),
+            "email": _("E-mail"),
+            "phone": _("Phone"),
+            "active_from": _("Active from"),
+            "active_until": _("Active until"),
+        }
 
 
 class ChairTermForm(forms.ModelForm):
@@ -18,6 +27,18 @@ class ChairTermForm(forms.ModelForm):
         model = ChairTerm
         fields = ["forum", "member", "role", "starts_on", "ends_on", "basis"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "basis": forms.TextInput()}
+        labels = {
+            "forum": _("Forum"),
+            "member": _("Member"),
+            "role": _("Role"),
+            "starts_on": _("Starts on"),
+            "ends_on": _("Ends on"),
+            "basis": _("Basis"),
+        }
+        help_texts = {
+            "ends_on": _("Leave empty for an open-ended term."),
+            "basis": _("The decision or source behind the term."),
+        }
 
 
 class LanguagePreferenceForm(forms.ModelForm):

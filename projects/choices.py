@@ -1,31 +1,33 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Segment(models.TextChoices):
     """Value-chain segments, upstream to downstream (CRMA and MSP vocabulary)."""
 
-    EXPLORATION = "exploration", "Exploration"
-    EXTRACTION = "extraction", "Extraction"
-    PROCESSING = "processing", "Processing and refining"
-    COMPONENTS = "components", "Component manufacturing"
-    RECYCLING = "recycling", "Recycling"
-    SUBSTITUTION = "substitution", "Substitution"
+    EXPLORATION = "exploration", _("Exploration")
+    EXTRACTION = "extraction", _("Extraction")
+    PROCESSING = "processing", _("Processing and refining")
+    COMPONENTS = "components", _("Component manufacturing")
+    RECYCLING = "recycling", _("Recycling")
+    SUBSTITUTION = "substitution", _("Substitution")
 
 
 class Stage(models.TextChoices):
     """Project stages as the mining sector names them, then the two ends."""
 
-    PROSPECT = "prospect", "Prospect"
-    EXPLORATION = "exploration", "Exploration"
-    SCOPING = "scoping", "Scoping study (PEA)"
-    PREFEASIBILITY = "prefeasibility", "Prefeasibility"
-    FEASIBILITY = "feasibility", "Feasibility (bankable)"
-    PERMITTING = "permitting", "Permitting"
-    CONSTRUCTION = "construction", "Construction"
-    COMMISSIONING = "commissioning", "Commissioning"
-    PRODUCTION = "production", "Production"
-    CLOSED = "closed", "Closed"
-    CANCELLED = "cancelled", "Cancelled"
+    PROSPECT = "prospect", _("Prospect")
+    EXPLORATION = "exploration", _("Exploration")
+    SCOPING = "scoping", _("Scoping study (PEA)")
+    PREFEASIBILITY = "prefeasibility", _("Prefeasibility")
+    FEASIBILITY = "feasibility", _("Feasibility (bankable)")
+    PERMITTING = "permitting", _("Permitting")
+    CONSTRUCTION = "construction", _("Construction")
+    COMMISSIONING = "commissioning", _("Commissioning")
+    PRODUCTION = "production", _("Production")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # A project at one of these stages no longer counts in the coverage view or "active" figures.
@@ -33,19 +35,19 @@ INACTIVE_STAGES = (Stage.CLOSED, Stage.CANCELLED)
 
 
 class ParticipantRole(models.TextChoices):
-    PARTICIPANT = "participant", "Participant"
-    FINANCIER = "financier", "Financier"
-    OFFTAKER = "offtaker", "Offtaker"
-    TECHNICAL = "technical", "Technical partner"
+    PARTICIPANT = "participant", pgettext_lazy("project role", "Participant")
+    FINANCIER = "financier", _("Financier")
+    OFFTAKER = "offtaker", _("Offtaker")
+    TECHNICAL = "technical", _("Technical partner")
 
 
 class FundingStatus(models.TextChoices):
-    PLEDGED = "pledged", "Pledged"
-    APPROVED = "approved", "Approved"
-    DISBURSED = "disbursed", "Disbursed"
+    PLEDGED = "pledged", _("Pledged")
+    APPROVED = "approved", _("Approved")
+    DISBURSED = "disbursed", _("Disbursed")
 
 
 class MilestoneStatus(models.TextChoices):
-    UPCOMING = "upcoming", "Upcoming"
-    OVERDUE = "overdue", "Overdue"
-    DONE = "done", "Done"
+    UPCOMING = "upcoming", _("Upcoming")
+    OVERDUE = "overdue", _("Overdue")
+    DONE = "done", _("Done")

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -35,8 +36,27 @@ def currencies() -> dict[str, str]:
     return pairs
 
 
+@lru_cache(maxsize=1)
+def korean_country_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> Korean name (Unicode CLDR)."""
+    pairs = _pairs("iso3166_ko.csv")
+    pairs.pop("alpha2", None)
+    return pairs
+
+
+# Country names by interface language; any other language reads the English names.
+NAMES_BY_LANGUAGE = {"ko": korean_country_names}
+
+
 def country_name(code: str) -> str:
+    """The English name, as exports and the API give it."""
     return countries().get(code, code)
+
+
+def country_display_name(code: str) -> str:
+    """The name in the active interface language, for pages."""
+    names = NAMES_BY_LANGUAGE.get(get_language() or "", countries)()
+    return names.get(code) or country_name(code)
 
 
 def validate_country(value: str) -> None:
@@ -58,7 +78,9 @@ def validate_currency(value: str) -> None:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((code, f"{name} ({code})") for code, name in countries().items()), key=lambda c: c[1])
+    """(code, "Name (CODE)") in the active language, ordered by name."""
+    named = ((code, f"{country_display_name(code)} ({code})") for code in countries())
+    return sorted(named, key=lambda choice: choice[1])
 
 
 def currency_choices() -> list[tuple[str, str]]:

@@ -15,10 +15,11 @@ from urllib.parse import urlencode
 from django.db import connection
 from django.db.models import Count, F
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from core.actors import Actor
 from projects.choices import INACTIVE_STAGES, Segment
-from projects.codes import country_name
+from projects.codes import country_display_name
 from projects.models import JointProject, Mineral, ProjectParticipant
 from projects.selectors import project_visible
 
@@ -107,10 +108,10 @@ class Coverage:
     @property
     def concentration(self) -> str:
         if self.hhi >= HHI_HIGH:
-            return "highly concentrated"
+            return gettext("highly concentrated")
         if self.hhi >= HHI_MODERATE:
-            return "moderately concentrated"
-        return "unconcentrated"
+            return gettext("moderately concentrated")
+        return gettext("unconcentrated")
 
 
 def _project_counts(active) -> dict[tuple[int, str], int]:
@@ -164,7 +165,7 @@ def _host_shares(active) -> tuple[list[HostShare], int, int]:
     hosts = [
         HostShare(
             code=row["host_country"],
-            name=country_name(row["host_country"]),
+            name=country_display_name(row["host_country"]),
             projects=row["n"],
             percent=(Decimal(100 * row["n"]) / total).quantize(Decimal("0.1"), ROUND_HALF_UP),
         )

@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.filters import TrackedFilterSet
 from members.filters import MemberCodeFilter
@@ -26,7 +27,7 @@ from projects.models import (
 from projects.selectors import overdue_q
 
 # "Any / Yes / No" rather than the default "Unknown / Yes / No"; reads true/false as the API sends.
-ANY_YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
+ANY_YES_NO = forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
 
 
 def _member_code(value: str) -> str:
@@ -34,10 +35,10 @@ def _member_code(value: str) -> str:
 
 
 class MineralFilter(TrackedFilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=100, label="Name")
-    usgs_2025 = django_filters.BooleanFilter(widget=ANY_YES_NO)
-    crma_strategic = django_filters.BooleanFilter(widget=ANY_YES_NO)
-    crma_critical = django_filters.BooleanFilter(widget=ANY_YES_NO)
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=100, label=_("Name"))
+    usgs_2025 = django_filters.BooleanFilter(widget=ANY_YES_NO, label="USGS 2025")
+    crma_strategic = django_filters.BooleanFilter(widget=ANY_YES_NO, label=_("CRMA strategic"))
+    crma_critical = django_filters.BooleanFilter(widget=ANY_YES_NO, label=_("CRMA critical"))
 
     class Meta:
         model = Mineral
@@ -45,22 +46,24 @@ class MineralFilter(TrackedFilterSet):
 
 
 class ProjectFilter(TrackedFilterSet):
-    q = django_filters.CharFilter(method="search", max_length=100, label="Search title")
-    mineral = django_filters.CharFilter(method="by_mineral", max_length=100, label="Mineral (slug)")
-    segment = django_filters.ChoiceFilter(choices=Segment.choices)
-    stage = django_filters.ChoiceFilter(choices=Stage.choices)
+    q = django_filters.CharFilter(method="search", max_length=100, label=_("Search title"))
+    mineral = django_filters.CharFilter(method="by_mineral", max_length=100, label=_("Mineral (slug)"))
+    segment = django_filters.ChoiceFilter(choices=Segment.choices, label=_("Segment"))
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"))
     member = django_filters.CharFilter(
-        method="by_member", max_length=2, label="Member taking part (ISO code, lead or participant)"
+        method="by_member", max_length=2, label=_("Member taking part (ISO code, lead or participant)")
     )
-    lead = MemberCodeFilter(field_name="lead_member", label="Lead member (ISO code)")
-    host_country = django_filters.CharFilter(method="by_host", max_length=2, label="Host country (ISO code)")
+    lead = MemberCodeFilter(field_name="lead_member", label=_("Lead member (ISO code)"))
+    host_country = django_filters.CharFilter(
+        method="by_host", max_length=2, label=_("Host country (ISO code)")
+    )
     overdue = django_filters.BooleanFilter(
-        method="by_overdue", label="Has overdue milestones", widget=ANY_YES_NO
+        method="by_overdue", label=_("Has overdue milestones"), widget=ANY_YES_NO
     )
     active = django_filters.BooleanFilter(
-        method="by_active", label="Active (not closed or cancelled)", widget=ANY_YES_NO
+        method="by_active", label=_("Active (not closed or cancelled)"), widget=ANY_YES_NO
     )
-    is_example = django_filters.BooleanFilter(label="Example (demo) project", widget=ANY_YES_NO)
+    is_example = django_filters.BooleanFilter(label=_("Example (demo) project"), widget=ANY_YES_NO)
 
     class Meta:
         model = JointProject
@@ -119,7 +122,7 @@ class _ProjectPartFilter(TrackedFilterSet):
 
     project = django_filters.NumberFilter(field_name="project_id")
     member = django_filters.CharFilter(
-        method="by_member", max_length=2, label="Member taking part (ISO code)"
+        method="by_member", max_length=2, label=_("Member taking part (ISO code)")
     )
 
     def by_member(self, queryset, name, value):
@@ -130,7 +133,7 @@ class _ProjectPartFilter(TrackedFilterSet):
 
 class MilestoneFilter(_ProjectPartFilter):
     status = django_filters.ChoiceFilter(
-        choices=MilestoneStatus.choices, label="Status today (upcoming, overdue, done)"
+        choices=MilestoneStatus.choices, label=_("Status today (upcoming, overdue, done)")
     )
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
@@ -142,7 +145,7 @@ class MilestoneFilter(_ProjectPartFilter):
 
 class FundingCommitmentFilter(TrackedFilterSet):
     project = django_filters.NumberFilter(field_name="project_id")
-    member = MemberCodeFilter(label="Committing member (ISO code)")
+    member = MemberCodeFilter(label=_("Committing member (ISO code)"))
     status = django_filters.ChoiceFilter(choices=FundingStatus.choices)
     currency = django_filters.CharFilter(
         method="by_currency",
@@ -160,7 +163,7 @@ class FundingCommitmentFilter(TrackedFilterSet):
 
 class ProjectUpdateFilter(TrackedFilterSet):
     project = django_filters.NumberFilter(field_name="project_id")
-    member = MemberCodeFilter(field_name="author_member", label="Posting member (ISO code)")
+    member = MemberCodeFilter(field_name="author_member", label=_("Posting member (ISO code)"))
 
     class Meta:
         model = ProjectUpdate

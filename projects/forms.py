@@ -21,10 +21,15 @@ class AmountInput(forms.TextInput):
 
 
 class ProjectForm(forms.ModelForm):
-    host_country = forms.ChoiceField(choices=(), help_text=_("ISO 3166-1 country."))
-    budget_amount = forms.CharField(required=False, widget=AmountInput(), help_text=_("Up to two decimals."))
+    host_country = forms.ChoiceField(choices=(), label=_("Host country"), help_text=_("ISO 3166-1 country."))
+    budget_amount = forms.CharField(
+        required=False, widget=AmountInput(), label=_("Budget amount"), help_text=_("Up to two decimals.")
+    )
     budget_currency = forms.CharField(
-        required=False, max_length=10, help_text=_("ISO 4217 code, for example USD, EUR or JPY.")
+        required=False,
+        max_length=10,
+        label=_("Budget currency"),
+        help_text=_("ISO 4217 code, for example USD, EUR or JPY."),
     )
 
     class Meta:
@@ -47,6 +52,23 @@ class ProjectForm(forms.ModelForm):
             "minerals": forms.SelectMultiple(attrs={"size": 8}),
             "restricted_to": forms.SelectMultiple(attrs={"size": 6}),
             "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {
+            "title": _("Title"),
+            "summary": _("Summary"),
+            "minerals": _("Minerals"),
+            "segment": _("Value-chain segment"),
+            "lead_member": _("Lead member"),
+            "stage": _("Stage"),
+            "confidentiality": _("Confidentiality"),
+            "restricted_to": _("Restricted to"),
+            "is_example": _("Example"),
+        }
+        help_texts = {
+            "restricted_to": _(
+                "For restricted projects: members who may see it besides the lead and participants."
+            ),
+            "is_example": _("Invented demo data, shown labelled as an example."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -71,20 +93,21 @@ class ProjectForm(forms.ModelForm):
         amount, currency = cleaned.get("budget_amount"), cleaned.get("budget_currency")
         if "budget_amount" in cleaned and "budget_currency" in cleaned and (amount is None) != (not currency):
             missing = "budget_currency" if amount is not None else "budget_amount"
-            self.add_error(missing, "A budget needs both an amount and a currency.")
+            self.add_error(missing, _("A budget needs both an amount and a currency."))
         return cleaned
 
 
 class StageForm(forms.Form):
-    stage = forms.ChoiceField(choices=Stage.choices)
-    on = forms.DateField(widget=DateInput(), required=False, help_text=_("Default: today."))
-    note = forms.CharField(max_length=500, required=False)
+    stage = forms.ChoiceField(choices=Stage.choices, label=_("Stage"))
+    on = forms.DateField(widget=DateInput(), required=False, label=_("On"), help_text=_("Default: today."))
+    note = forms.CharField(max_length=500, required=False, label=_("Note"))
 
 
 class ParticipantForm(forms.ModelForm):
     class Meta:
         model = ProjectParticipant
         fields = ["member", "role"]
+        labels = {"member": _("Member"), "role": _("Role")}
 
 
 class MilestoneForm(forms.ModelForm):
@@ -92,6 +115,14 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["title", "due_on", "done_on", "note", "action_item"]
         widgets = {"due_on": DateInput(), "done_on": DateInput()}
+        labels = {
+            "title": _("Title"),
+            "due_on": _("Due on"),
+            "done_on": _("Done on"),
+            "note": _("Note"),
+            "action_item": _("Action item"),
+        }
+        help_texts = {"action_item": _("The meeting action item this milestone follows up, if any.")}
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,19 +130,30 @@ class MilestoneForm(forms.ModelForm):
 
 
 class CommitmentForm(forms.ModelForm):
-    amount = forms.CharField(widget=AmountInput(), help_text=_("More than zero, up to two decimals."))
-    currency = forms.CharField(max_length=10, help_text=_("ISO 4217 code, for example USD, EUR or JPY."))
+    amount = forms.CharField(
+        widget=AmountInput(), label=_("Amount"), help_text=_("More than zero, up to two decimals.")
+    )
+    currency = forms.CharField(
+        max_length=10, label=_("Currency"), help_text=_("ISO 4217 code, for example USD, EUR or JPY.")
+    )
 
     class Meta:
         model = FundingCommitment
         fields = ["member", "amount", "currency", "pledged_on", "note", "announced_at"]
         widgets = {"pledged_on": DateInput()}
+        labels = {
+            "member": _("Member"),
+            "pledged_on": _("Pledged on"),
+            "note": _("Note"),
+            "announced_at": _("Announced at"),
+        }
+        help_texts = {"announced_at": _("The meeting where the commitment was announced, if any.")}
 
     def __init__(self, *args, actor, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["announced_at"].queryset = meeting_selectors.meeting_list(actor=actor)
         self.fields["pledged_on"].required = False
-        self.fields["pledged_on"].help_text = "Default: today."
+        self.fields["pledged_on"].help_text = _("Default: today.")
         if members is not None:
             self.fields["member"].queryset = members
         if self.instance.pk:
@@ -131,7 +173,13 @@ class UpdateForm(forms.ModelForm):
         model = ProjectUpdate
         fields = ["text", "reported_stage"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
-        labels = {"text": "Update", "reported_stage": "Stage now (optional)"}
+        labels = {"text": _("Update"), "reported_stage": _("Stage now (optional)")}
+        help_texts = {
+            "reported_stage": _(
+                "The stage the author reports; it changes the project's stage only when the "
+                "secretariat or the lead member posts it."
+            )
+        }
 
 
 def member_choices_for(actor, project: JointProject):

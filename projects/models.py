@@ -223,6 +223,11 @@ class Milestone(TrackedModel):
     def status_on(self, day: datetime.date) -> str:
         return milestone_status(due_on=self.due_on, done_on=self.done_on, on=day)
 
+    @property
+    def status_label(self) -> str:
+        """The words for the status the milestone list annotates (`status`), in the active language."""
+        return MilestoneStatus(self.status).label
+
 
 class FundingCommitment(TrackedModel):
     """Money a member commits to a project, in the currency it was committed in.

@@ -18,7 +18,7 @@ from core.selectors import audit_history
 from projects import coverage as coverage_module
 from projects import permissions, selectors, services
 from projects.choices import FundingStatus
-from projects.codes import country_name
+from projects.codes import country_display_name, country_name
 from projects.filters import MineralFilter, ProjectFilter
 from projects.forms import (
     CommitmentForm,
@@ -146,7 +146,7 @@ def _project_page(actor, project) -> dict:
         "can_move_stage": permissions.can_move_stage(actor, project),
         "editable_commitments": {c.pk for c in commitments if permissions.can_edit_commitment(actor, c)},
         "update_form": UpdateForm() if can_work else None,
-        "host_name": country_name(project.host_country),
+        "host_name": country_display_name(project.host_country),
         "pledged": FundingStatus.PLEDGED,
         "history": audit_history([project, *milestones, *commitments], limit=40),
     }

@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.actors import Actor
@@ -14,6 +15,15 @@ from members.choices import Role, TokenScope
 from members.permissions import actor_for_user
 from members.services import partner_token_create
 from tests.factories import MemberFactory, user_with_role
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a page asked for in Korean leaves Korean active
+    in the thread that served it (Django activates a language per request, never resets it)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

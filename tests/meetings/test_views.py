@@ -113,7 +113,7 @@ def test_meeting_page_warns_of_clashes_and_rotation_gaps(
     page = secretariat_client.get(f"/meetings/{som.pk}/").content.decode()
     assert "Clashing call" in page and "for KR." in page
     gap_page = secretariat_client.get(f"/meetings/{gap.pk}/").content.decode()
-    assert "Rotation gap: No chair term covers 01 Aug 2027; no successor is designated." in gap_page
+    assert "Rotation gap: No chair term covers 1 Aug 2027; no successor is designated." in gap_page
 
 
 def test_status_change_via_web_refuses_illegal_moves(secretariat_client, som):
