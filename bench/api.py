@@ -514,10 +514,6 @@ class Baseline:
                 f"WHERE t.id = l.object_id AND {scope('t', member_id)})"
             )
         paths = " ".join(f"WHEN '{label}' THEN '{RESOURCES[label][0]}'" for label in labels)
-        exists = " ".join(
-            f"WHEN '{label}' THEN EXISTS (SELECT 1 FROM {RESOURCES[label][1]} e WHERE e.id = l.object_id)"
-            for label in labels
-        )
         sql = f"""
         WITH head AS (SELECT coalesce(max(seq), 0) AS seq FROM core_change),
         page AS (
@@ -533,7 +529,6 @@ class Baseline:
         )
         SELECT l.seq, CASE l.resource {paths} END, l.object_id, l.op,
                CASE WHEN l.op = 'upsert' THEN CASE l.resource {" ".join(objects)} END END,
-               CASE WHEN l.op = 'upsert' THEN CASE l.resource {exists} END END,
                (SELECT n FROM counted), (SELECT max(seq) FROM kept), (SELECT seq FROM head)
         FROM latest l ORDER BY l.seq
         """
@@ -543,7 +538,7 @@ class Baseline:
         self.raw.rollback()
         changes = []
         has_more, last_seq = False, after_seq
-        for seq, resource_name, object_id, op, obj, exists, n, last, head in rows:
+        for seq, resource_name, object_id, op, obj, n, last, head in rows:
             has_more = n > limit
             last_seq = last if has_more else max(head, after_seq)
             item = {"seq": seq, "resource": resource_name, "id": object_id}
@@ -551,8 +546,8 @@ class Baseline:
                 item.update(op="delete", reason="deleted")
             elif obj is not None:
                 item.update(op="upsert", object=obj)
-            else:
-                item.update(op="delete", reason="deleted" if not exists else "lost_access")
+            else:  # hidden from the caller now, whether it still exists or not
+                item.update(op="delete", reason="lost_access")
             changes.append(item)
         return orjson.dumps(
             {"changes": changes, "next_cursor": encode_cursor({"seq": last_seq}), "has_more": has_more}

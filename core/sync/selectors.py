@@ -4,9 +4,8 @@ A feed page is a run of numbered Change rows after the reader's cursor. Each (re
 appears once per page, at its last change, and is shown as it is *now*: an upsert carrying
 the object exactly as GET /api/v1/<resource>/<id>/ shows it to this reader, or a tombstone
 (no data at all) when it was deleted or the reader may no longer see it. Objects are loaded
-and serialised in bulk, one query per resource type on the page (plus one existence check
-for that type when some of its objects are hidden), so a page costs a fixed number of
-queries whatever its size.
+and serialised in bulk, one query per resource type on the page, so a page costs a fixed
+number of queries whatever its size and however many of its objects the reader may not see.
 
 Tombstones and who gets them: a tombstone carries only the resource name and the numeric
 id. A reader gets tombstones of a resource only when it may list that resource at all, and a
@@ -16,6 +15,13 @@ feed keeps no record of who could see an object before a change), a tombstone ma
 reader that never saw the object. That is acceptable: it tells nothing but that an id of a
 type the reader may list exists or existed, which sequential ids disclose anyway, and
 applying it to a replica that lacks the id is a no-op.
+
+A tombstone's reason comes from the feed row alone: "deleted" from a deletion row, and
+"lost_access" for a change to an object the reader's queryset does not give now. The feed
+never asks whether a hidden object still exists, so a reader cannot tell an object it may
+not see from one that was deleted; when a hidden object was in fact deleted, its deletion
+row follows on a later page (the reader gets it when the audience rule above lets it), as
+the webhooks tell it (core.webhooks).
 """
 
 from __future__ import annotations
@@ -104,7 +110,7 @@ def changes_page(
     for row in rows:
         latest.pop((row.resource, row.object_id), None)  # keep dict order = order of last change
         latest[(row.resource, row.object_id)] = row
-    shown, gone = _current_objects(actor, listable, latest.values(), context or {})
+    shown = _current_objects(actor, listable, latest.values(), context or {})
     changes = []
     for (label, object_id), row in latest.items():
         entry = listable[label].entry
@@ -116,8 +122,8 @@ def changes_page(
         elif (label, object_id) in shown:
             item.update(op=ChangeOp.UPSERT, object=shown[(label, object_id)])
         else:
-            # Hidden now; or deleted, when its own deletion row is still ahead of this page.
-            item.update(op=ChangeOp.DELETE, reason=DELETED if (label, object_id) in gone else LOST_ACCESS)
+            # Hidden now (or deleted since: its deletion row is further on, see the docstring).
+            item.update(op=ChangeOp.DELETE, reason=LOST_ACCESS)
         changes.append(item)
     return ChangesPage(changes=changes, last_seq=last_seq, has_more=has_more)
 
@@ -171,15 +177,14 @@ def _may_hear_of_deletion(actor: Actor, entry: registry.SyncResource, row) -> bo
 
 def _current_objects(
     actor: Actor, listable: dict[str, _Listable], rows, context: dict
-) -> tuple[dict[tuple[str, int], Any], set[tuple[str, int]]]:
+) -> dict[tuple[str, int], Any]:
     """The upserted objects as this actor sees them now, loaded and serialised in bulk per
-    resource: ({(label, id): representation}, {(label, id) of those that no longer exist})."""
+    resource: {(label, id): representation}. An id left out is hidden from the actor or gone."""
     wanted: dict[str, list[int]] = {}
     for row in rows:
         if row.op == ChangeOp.UPSERT:
             wanted.setdefault(row.resource, []).append(row.object_id)
     shown: dict[tuple[str, int], Any] = {}
-    gone: set[tuple[str, int]] = set()
     for label, ids in wanted.items():
         entry, queryset = listable[label].entry, listable[label].queryset.filter(pk__in=ids)
         # The API's fast list path when the serializer allows it (same bytes, core.api.fastlist).
@@ -195,8 +200,4 @@ def _current_objects(
             )
         for pk, representation in zip(pks, data, strict=True):
             shown[(label, pk)] = representation
-        hidden = set(ids) - set(pks)
-        if hidden:
-            existing = set(entry.model._default_manager.filter(pk__in=hidden).values_list("pk", flat=True))
-            gone.update((label, object_id) for object_id in hidden - existing)
-    return shown, gone
+    return shown

@@ -220,3 +220,107 @@ def test_feed_object_that_leaves_the_readers_view_is_a_lost_access_tombstone(
         {k: v for k, v in change.items() if k != "seq"} for change in changes
     ]
     assert client.get(f"/api/v1/projects/{project.pk}/").status_code == 404
+
+
+def _restricted_project(system_actor, lead, title="Restricted"):
+    from core.choices import Confidentiality
+    from projects import services as project_services
+    from projects.choices import Segment
+    from projects.models import Mineral
+
+    mineral = Mineral.objects.filter(slug="lithium").first()
+    if mineral is None:
+        from tests.factories import MineralFactory
+
+        mineral = MineralFactory(name="Lithium", slug="lithium")
+    return project_services.project_create(
+        actor=system_actor,
+        minerals=[mineral],
+        title=title,
+        segment=Segment.EXTRACTION,
+        host_country="ZM",
+        lead_member=lead,
+        confidentiality=Confidentiality.RESTRICTED,
+        restricted_to=[lead],
+    )
+
+
+def _milestone(system_actor, project, title):
+    from projects import services as project_services
+
+    return project_services.milestone_create(
+        actor=system_actor, project=project, title=title, due_on=datetime.date(2030, 3, 1)
+    )
+
+
+def test_feed_tombstone_of_a_hidden_object_does_not_tell_whether_it_still_exists(
+    korea, japan, system_actor, api_client_for
+):
+    from projects import services as project_services
+
+    client = api_client_for(TokenScope.READ, korea)
+    head = client.get(f"{CHANGES}head/").json()["cursor"]
+    project = _restricted_project(system_actor, japan)
+    kept = _milestone(system_actor, project, "Kept")
+    removed = _milestone(system_actor, project, "Removed")
+    removed_id = removed.pk
+    project_services.milestone_delete(actor=system_actor, milestone=removed)
+    services.changes_sequence()
+    deletion = Change.objects.get(resource="projects.milestone", object_id=removed_id, op="delete")
+    before_deletion = deletion.seq - decode_cursor(head)["seq"] - 1
+
+    changes = client.get(CHANGES, {"cursor": head, "page_size": before_deletion}).json()["changes"]
+
+    milestones = [
+        {k: v for k, v in c.items() if k != "seq"} for c in changes if c["resource"] == "milestones"
+    ]
+    assert milestones == [
+        {"resource": "milestones", "id": kept.pk, "op": "delete", "reason": "lost_access"},
+        {"resource": "milestones", "id": removed_id, "op": "delete", "reason": "lost_access"},
+    ]
+
+
+def test_feed_object_deleted_after_its_page_row_is_lost_access_then_deleted(
+    korea, system_actor, api_client_for
+):
+    client = api_client_for(TokenScope.READ, korea)
+    head = client.get(f"{CHANGES}head/").json()["cursor"]
+    first = _delegate(system_actor, korea, "First")
+    first_id = first.pk
+    second = _delegate(system_actor, korea, "Second")
+    member_services.delegate_delete(actor=system_actor, delegate=first)
+
+    page = client.get(CHANGES, {"cursor": head, "page_size": 1}).json()
+    rest = client.get(CHANGES, {"cursor": page["next_cursor"]}).json()
+
+    assert [(c["id"], c["op"], c.get("reason")) for c in page["changes"]] == [
+        (first_id, "delete", "lost_access")
+    ]
+    assert [(c["id"], c["op"], c.get("reason")) for c in rest["changes"]] == [
+        (second.pk, "upsert", None),
+        (first_id, "delete", "deleted"),
+    ]
+
+
+def test_feed_page_with_hidden_objects_runs_no_more_queries_than_one_without(
+    korea, japan, system_actor, api_client_for
+):
+    client = api_client_for(TokenScope.READ, korea)
+    head = client.get(f"{CHANGES}head/").json()["cursor"]
+    _milestone(system_actor, _restricted_project(system_actor, korea, "Theirs"), "Visible")
+    client.get(CHANGES, {"cursor": head})  # numbers the rows outside the measured request
+    only_visible = _queries_for(client, {"cursor": head})
+    middle = client.get(f"{CHANGES}head/").json()["cursor"]
+
+    hidden_project = _restricted_project(system_actor, japan, "Hidden")
+    _milestone(system_actor, hidden_project, "Hidden")
+    _milestone(system_actor, _restricted_project(system_actor, korea, "Also theirs"), "Visible too")
+    client.get(CHANGES, {"cursor": middle})
+    with_hidden = _queries_for(client, {"cursor": middle})
+
+    hidden = [c for c in client.get(CHANGES, {"cursor": middle}).json()["changes"] if c["op"] == "delete"]
+    assert {(c["resource"], c["reason"]) for c in hidden} == {
+        ("projects", "lost_access"),
+        ("milestones", "lost_access"),
+    }
+    assert with_hidden == only_visible

@@ -19,8 +19,8 @@ SYNC_GUIDE = """
 **Full sync, then incremental sync.** 1. `GET /api/v1/changes/head/` and keep its `cursor`.
 2. List every resource you mirror (follow each list's `next` link). 3. From then on, poll
 `GET /api/v1/changes/?cursor=<cursor>` and apply each entry: `upsert` stores `object` under
-(`resource`, `id`), `delete` removes it (`reason` says whether it was deleted or this token lost
-access). Keep `next_cursor` after every page, and fetch again at once while `has_more` is true.
+(`resource`, `id`), `delete` removes it (`reason`: `deleted`, or `lost_access` when this token
+may not see it now, whether it still exists or not). Keep `next_cursor` after every page, and fetch again at once while `has_more` is true.
 
 Entries follow commit order; each object appears once per page, as it is now. Without a cursor the
 feed starts at the oldest retained change. History is kept for a limited time: a cursor older than
