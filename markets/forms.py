@@ -25,6 +25,8 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = ["name", "slug", "mineral", "specification", "unit", "currency", "price_basis", "is_example"]
+        labels = {"mineral": _("Mineral"), "is_example": _("Example")}
+        help_texts = {"is_example": _("Invented demo data, shown labelled.")}
 
 
 class ObservationForm(forms.Form):

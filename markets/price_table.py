@@ -63,12 +63,14 @@ class _Cells:
 
     def __init__(self, can_record: bool) -> None:
         self.number = NumberFormat()
-        self.cap = f' <span class="badge warn">{escape(_("cap"))}</span>'
-        self.example = f' <span class="badge">{escape(_("example"))}</span>'
+        cap, example = escape(_("cap")), escape(_("example"))  # outside f-strings: makemessages reads these
+        self.cap = f' <span class="badge warn">{cap}</span>'
+        self.example = f' <span class="badge">{example}</span>'
         self.link = None
         if can_record:
             head, tail = reverse("markets:observation_edit", kwargs={"pk": _PK_MARK}).split(str(_PK_MARK))
-            self.link = (escape(head), f'{escape(tail)}">{escape(_("Correct"))}</a></td>')
+            correct = escape(_("Correct"))
+            self.link = (escape(head), f'{escape(tail)}">{correct}</a></td>')
 
     def row(self, row: dict, figures: tariff.Figures | None) -> str:
         number = self.number

@@ -42,6 +42,7 @@ from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.actors import Actor
 from core.choices import Channel, Confidentiality
@@ -175,56 +176,60 @@ def _document_link(reminder, version: DocumentVersion) -> str:
 REMINDER_KINDS = [
     ReminderKind(
         name=INVITATION,
-        label="Invitation to a meeting",
+        label=_("Invitation to a meeting"),
         template="email/meeting_invitation",
         essential=True,
-        description="To a member's focal points when the member is invited.",
+        description=_("To a member's focal points when the member is invited."),
         is_stale=_invitation_stale,
         context=_context,
         link=_link,
     ),
     ReminderKind(
         name=RSVP_DEADLINE,
-        label="RSVP deadline approaching",
+        label=_("RSVP deadline approaching"),
         template="email/meeting_rsvp_deadline",
         essential=True,
-        description="To focal points of members that have not answered, 7 days and 1 day before the deadline.",
+        description=_(
+            "To focal points of members that have not answered, 7 days and 1 day before the deadline."
+        ),
         is_stale=_rsvp_stale,
         context=_context,
         link=_link,
     ),
     ReminderKind(
         name=UPCOMING,
-        label="Meeting coming up",
+        label=_("Meeting coming up"),
         template="email/meeting_upcoming",
-        description="To registered delegates, 14 days and 1 day before the meeting.",
+        description=_("To registered delegates, 14 days and 1 day before the meeting."),
         is_stale=_upcoming_stale,
         context=_context,
         link=_link,
     ),
     ReminderKind(
         name=ACTION_DUE,
-        label="Action item coming due",
+        label=_("Action item coming due"),
         template="email/meeting_action_item_due",
-        description="To the owner member's focal points 7 days before an action item is due and on the day.",
+        description=_(
+            "To the owner member's focal points 7 days before an action item is due and on the day."
+        ),
         is_stale=_action_stale,
         context=_action_context,
         link=_action_link,
     ),
     ReminderKind(
         name=ACTION_OVERDUE,
-        label="Action item overdue",
+        label=_("Action item overdue"),
         template="email/meeting_action_item_overdue",
-        description="To the owner member's focal points every Monday while an action item is overdue.",
+        description=_("To the owner member's focal points every Monday while an action item is overdue."),
         is_stale=_action_stale,
         context=_action_context,
         link=_action_link,
     ),
     ReminderKind(
         name=DOCUMENT,
-        label="Meeting document published",
+        label=_("Meeting document published"),
         template="email/meeting_document_published",
-        description="To those who may read it when a meeting document or a new version is published.",
+        description=_("To those who may read it when a meeting document or a new version is published."),
         is_stale=_document_stale,
         context=_document_context,
         link=_document_link,

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.reminders.registry import ReminderKind
 from core.reminders.services import Recipient, reminder_plan
@@ -70,20 +71,20 @@ def _link(reminder, term: ChairTerm) -> str:
 REMINDER_KINDS = [
     ReminderKind(
         name=HANDOVER,
-        label="Chair handover approaching",
+        label=_("Chair handover approaching"),
         template="email/chair_handover",
         essential=True,
-        description="To the secretariat 60, 30 and 7 days before a chair term ends.",
+        description=_("To the secretariat 60, 30 and 7 days before a chair term ends."),
         is_stale=_handover_stale,
         context=_context,
         link=_link,
     ),
     ReminderKind(
         name=NO_SUCCESSOR,
-        label="No successor chair designated",
+        label=_("No successor chair designated"),
         template="email/chair_no_successor",
         essential=True,
-        description="To the secretariat every Monday while no next chair is designated.",
+        description=_("To the secretariat every Monday while no next chair is designated."),
         is_stale=_no_successor_stale,
         context=_context,
         link=_link,

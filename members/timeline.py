@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -22,6 +23,11 @@ def _span(rotation: Rotation) -> tuple[datetime.date, datetime.date]:
     return first, last
 
 
+def _day(day: datetime.date) -> str:
+    """A date as the active language writes it."""
+    return date_format(day, _("j M Y"))
+
+
 def _fit(label: str, short: str, width: float) -> str:
     """The longest label that fits a bar of `width` pixels (about 8 px a character)."""
     for candidate in (label, short):
@@ -36,11 +42,11 @@ def _describe(rotation: Rotation, first: datetime.date, last: datetime.date) -> 
     return _(
         "From %(first)s to %(last)s. Chair terms: %(terms)d. Periods without a chair: %(gaps)d. Chair today (%(today)s): %(chair)s."
     ) % {
-        "first": first,
-        "last": last,
+        "first": _day(first),
+        "last": _day(last),
         "terms": len(rotation.terms),
         "gaps": len(rotation.gaps),
-        "today": rotation.on,
+        "today": _day(rotation.on),
         "chair": chair,
     }
 
@@ -52,10 +58,11 @@ def render(rotation: Rotation) -> SafeString:
     def x(day: datetime.date) -> float:
         return MARGIN + (WIDTH - 2 * MARGIN) * (day - first).days / total
 
+    heading = escape(_("Chair rotation timeline"))
     parts = [
         f'<svg class="timeline" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         'aria-labelledby="timeline-title timeline-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="timeline-title">{escape(_("Chair rotation timeline"))}</title>',
+        f'<title id="timeline-title">{heading}</title>',
         f'<desc id="timeline-desc">{escape(_describe(rotation, first, last))}</desc>',
         '<defs><pattern id="gap-hatch" width="8" height="8" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="4" height="8" fill="#f3c6c2"/></pattern></defs>',
@@ -74,8 +81,8 @@ def render(rotation: Rotation) -> SafeString:
             % {
                 "member": term.member.name,
                 "forum": term.forum,
-                "start": term.starts_on,
-                "end": term.ends_on or _("open"),
+                "start": _day(term.starts_on),
+                "end": _day(term.ends_on) if term.ends_on else _("open"),
             }
         )
         parts.append(
@@ -89,16 +96,18 @@ def render(rotation: Rotation) -> SafeString:
             x(gap.ends_on + datetime.timedelta(days=1)) if gap.ends_on else x(last),
         )
         label = _("No chair designated") if gap.ends_on is None else _("Gap")
+        gap_title = _("%(label)s from %(date)s") % {"label": label, "date": _day(gap.starts_on)}
         parts.append(
-            f'<g class="gap"><title>{escape(_("%(label)s from %(date)s") % {"label": label, "date": gap.starts_on})}</title>'
+            f'<g class="gap"><title>{escape(gap_title)}</title>'
             f'<rect x="{left:.1f}" y="{BAR_Y}" width="{max(right - left, 2):.1f}" height="{BAR_H}" '
             f'fill="url(#gap-hatch)" stroke="#b3261e"/>'
             f'<text x="{left + 4:.1f}" y="{BAR_Y + 23}" class="gap-label">{escape(label)}</text></g>'
         )
     today = x(rotation.on)
+    today_label = escape(_("today %(date)s") % {"date": _day(rotation.on)})
     parts.append(
         f'<line x1="{today:.1f}" y1="26" x2="{today:.1f}" y2="{BAR_Y + BAR_H + 14}" class="today"/>'
-        f'<text x="{today:.1f}" y="{BAR_Y + BAR_H + 28}" class="today-label">{escape(_("today %(date)s") % {"date": rotation.on})}</text>'
+        f'<text x="{today:.1f}" y="{BAR_Y + BAR_H + 28}" class="today-label">{today_label}</text>'
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.reminders.registry import ReminderKind
 from core.reminders.services import Recipient, reminder_plan
@@ -55,18 +56,18 @@ def _link(reminder, milestone: Milestone) -> str:
 REMINDER_KINDS = [
     ReminderKind(
         name=DUE,
-        label="Project milestone coming due",
+        label=_("Project milestone coming due"),
         template="email/project_milestone_due",
-        description="To the project's participants 14 days before a milestone is due.",
+        description=_("To the project's participants 14 days before a milestone is due."),
         is_stale=_due_stale,
         context=_context,
         link=_link,
     ),
     ReminderKind(
         name=OVERDUE,
-        label="Project milestone overdue",
+        label=_("Project milestone overdue"),
         template="email/project_milestone_overdue",
-        description="To the project's participants every Monday while a milestone is overdue.",
+        description=_("To the project's participants every Monday while a milestone is overdue."),
         is_stale=_overdue_stale,
         context=_context,
         link=_link,

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 # such as KR, USD, PDF or CRMA, nor file name extensions (.pdf).
 ENGLISH_WORD = re.compile(r"(?<![.\w])[A-Za-z][a-z]{2,}")
 SHOWN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
-HIDDEN_ELEMENTS = {"script", "style", "code", "title"}
+HIDDEN_ELEMENTS = {"script", "style", "code"}
 VOID_ELEMENTS = {
     "area",
     "base",
@@ -40,6 +40,7 @@ PROPER_NOUNS = (
     "Hirschman",
     "FORGE",
     "iCalendar",
+    "toz",  # troy ounce, the unit's symbol
 )
 
 

@@ -32,6 +32,7 @@ DATA = (
     "Lithium",
     "lithium",
     "Asia/Seoul",
+    "Asia/Tokyo",
     "Cobalt",
     "Jeju lithium refinery",
     "Financial close",
@@ -40,8 +41,9 @@ DATA = (
     "Opening session",
     "Venue",
 )
-# The signed-in user's name in the header.
+# The signed-in user's name in the header, and the search box's example of a word's start.
 USER_NAMES = ("secretariat", "korea")
+TYPED = ("lith",)
 
 SECRETARIAT_PAGES = (
     "/",
@@ -67,6 +69,31 @@ SECRETARIAT_PAGES = (
     "/meetings/{meeting}/actions/new/",
     "/members/chair/new/",
     "/members/KR/delegates/new/",
+    "/meetings/",
+    "/meetings/calendar/",
+    "/meetings/slots/",
+    "/meetings/{meeting}/",
+    "/meetings/{meeting}/rsvp/",
+    "/meetings/{meeting}/participants/",
+    "/members/",
+    "/members/KR/",
+    "/members/chair/",
+    "/members/profile/",
+    "/reminders/",
+    "/reminders/outbox/",
+    "/reminders/notifications/",
+    "/reminders/preferences/",
+    "/webhooks/",
+    "/decisions/",
+    "/decisions/positions/",
+    "/decisions/positions/KR/",
+    "/decisions/new/",
+    "/markets/",
+    "/markets/concentration/",
+    "/markets/calculator/",
+    "/markets/import/",
+    "/markets/products/new/",
+    "/search/?q=lithium",
 )
 DELEGATION_PAGES = (
     "/",
@@ -76,6 +103,19 @@ DELEGATION_PAGES = (
     "/projects/{project}/updates/new/",
     "/meetings/feeds/",
     "/meetings/invitations/{invitation}/",
+    "/meetings/",
+    "/meetings/calendar/",
+    "/meetings/{meeting}/",
+    "/members/",
+    "/members/KR/",
+    "/members/chair/",
+    "/members/profile/",
+    "/reminders/notifications/",
+    "/reminders/preferences/",
+    "/decisions/",
+    "/decisions/positions/",
+    "/markets/",
+    "/search/?q=lithium",
 )
 
 
@@ -106,7 +146,7 @@ def _english_on(client, path: str) -> list[str]:
     with time_machine.travel(NOW, tick=False):
         response = client.get(path)
     assert response.status_code == 200, path
-    return english_left(response.content.decode(), DATA, USER_NAMES)
+    return english_left(response.content.decode(), DATA + TYPED, USER_NAMES)
 
 
 def _assert_korean(client, path: str):

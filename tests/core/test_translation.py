@@ -3,6 +3,7 @@ the choice, and pages speak the chosen language (data stays as entered)."""
 
 import re
 import shutil
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,32 @@ def test_invitation_page_speaks_korean_and_keeps_titles_as_entered(korea, korea_
 def test_english_stays_the_default(korea, korea_client):
     page = korea_client.get("/", HTTP_ACCEPT_LANGUAGE="").content.decode()
     assert '<html lang="en-gb">' in page and "Invitations awaiting your answer" in page
+
+
+TRANSLATED_CALL = re.compile(r"(?<![\w.])(?:_|gettext|pgettext|ngettext)(?:_lazy)?\(")
+
+
+def _f_strings_with_translated_text(path: Path) -> list[str]:
+    """f-string literals of `path` that call gettext inside their braces (Python 3.11 reads an
+    f-string as one STRING token)."""
+    with path.open("rb") as handle:
+        tokens = list(tokenize.tokenize(handle.readline))
+    found = []
+    for token in tokens:
+        if token.type != tokenize.STRING:
+            continue
+        prefix = token.string[: token.string.find(token.string.lstrip("rRbBuUfF")[0])]
+        if "f" in prefix.lower() and TRANSLATED_CALL.search(token.string):
+            found.append(f"{path.relative_to(settings.BASE_DIR)}:{token.start[0]}")
+    return found
+
+
+def test_no_translated_text_hides_inside_an_f_string():
+    """makemessages (xgettext) does not look inside f-strings: text translated there never reaches
+    the catalogue, so it stays English in Korean without the catalogue test noticing."""
+    skipped = {".venv", "tests", "var", "node_modules", "migrations"}
+    found = []
+    for path in sorted(Path(settings.BASE_DIR).rglob("*.py")):
+        if skipped.isdisjoint(path.relative_to(settings.BASE_DIR).parts):
+            found += _f_strings_with_translated_text(path)
+    assert found == []

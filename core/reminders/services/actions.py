@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.actors import Actor
 from core.errors import Forbidden
@@ -76,9 +77,16 @@ def preferences_set(*, actor: Actor, opted_out: Iterable[str]) -> list[str]:
     for name in sorted(opted_out):
         kind = kind_get(name)
         if kind is None:
-            raise ValidationError({"opted_out": f"Unknown kind of reminder {name!r}."})
+            raise ValidationError(
+                {"opted_out": gettext("Unknown kind of reminder “%(name)s”.") % {"name": name}}
+            )
         if kind.essential:
-            raise ValidationError({"opted_out": f"{kind.label} is essential and cannot be turned off."})
+            raise ValidationError(
+                {
+                    "opted_out": gettext("%(kind)s is essential and cannot be turned off.")
+                    % {"kind": kind.label}
+                }
+            )
     ReminderOptOut.objects.filter(user_id=actor.user_id).exclude(kind__in=opted_out).delete()
     ReminderOptOut.objects.bulk_create(
         [ReminderOptOut(user_id=actor.user_id, kind=name) for name in sorted(opted_out)],
