@@ -111,7 +111,7 @@ class ForgeAutoSchema(AutoSchema):
                 self._add_headers(
                     responses, code, {"ETag": ETAG_HEADER, "Idempotent-Replayed": REPLAYED_HEADER}
                 )
-        self._document_empty_filter_choices(parameters)
+        self._document_empty_filters(parameters)
         if not parameters:
             del operation["parameters"]
 
@@ -119,19 +119,15 @@ class ForgeAutoSchema(AutoSchema):
             responses.setdefault(code, self._problem_response(code))
         return operation
 
-    def _document_empty_filter_choices(self, parameters: list) -> None:
-        """A filter given empty (`?status=`) filters nothing, as in the web pages' filter forms:
-        the document lists "" among a choice filter's values instead of promising a 400."""
+    def _document_empty_filters(self, parameters: list) -> None:
+        """A filter given empty (`?status=`, `?updated_since=`) filters nothing, as in the web
+        pages' filter forms (django-filter treats an empty value as no value): the document says
+        so with `allowEmptyValue` instead of promising a 400 for a value outside the schema."""
         filterset = getattr(self.view, "filterset_class", None)
         names = set(getattr(filterset, "base_filters", {}))
         for parameter in parameters:
-            schema = parameter.get("schema", {})
-            if (
-                parameter.get("in") == "query"
-                and parameter["name"] in names
-                and "" not in schema.get("enum", [""])
-            ):
-                parameter["schema"] = {**schema, "enum": [*schema["enum"], ""]}
+            if parameter.get("in") == "query" and parameter["name"] in names:
+                parameter["allowEmptyValue"] = True
 
     def _error_codes(self, operation, action, writes_objects) -> list[str]:
         codes = ["401", "403", "429"]
