@@ -338,7 +338,8 @@ class CalendarFeedToken(models.Model):
 
     The token is a random 256-bit string. Only its hash is kept (and masked in the audit log):
     the full link is shown once, when it is made; afterwards only its first characters
-    (`prefix`). Regenerating revokes the old one; so does the user leaving or changing member.
+    (`prefix`). Regenerating revokes the old one; so does the user leaving or changing member,
+    for their own links and for the delegation's links they issued (`issued_by`).
     """
 
     # Field values the audit log shows as hidden (core.tracking).
@@ -348,6 +349,10 @@ class CalendarFeedToken(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Who made the link: a delegation's link stops working when the user who made it leaves.
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8, help_text="The link's visible start, to recognise it.")
     created_at = models.DateTimeField()

@@ -400,7 +400,7 @@ def month_bounds(year: int, month: int, time_zone: str) -> tuple[datetime.dateti
 
 
 def feed_token_for(*, user=None, member: Member | None = None) -> CalendarFeedToken | None:
-    tokens = CalendarFeedToken.objects.filter(revoked_at__isnull=True)
+    tokens = CalendarFeedToken.objects.filter(revoked_at__isnull=True).select_related("issued_by")
     if user is not None:
         return tokens.filter(user=user).first()
     return tokens.filter(member=member).first()

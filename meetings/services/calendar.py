@@ -6,6 +6,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.actors import Actor
@@ -35,7 +36,13 @@ def calendar_feed_issue(*, actor: Actor, user=None, member: Member | None = None
         tracked_update(old, actor=actor, fields={"revoked_at": now}, action="revoke")
     secret = secrets.token_urlsafe(32)
     feed = tracked_create(
-        CalendarFeedToken(token_hash=token_hash(secret), prefix=secret[:6], created_at=now, **owner),
+        CalendarFeedToken(
+            token_hash=token_hash(secret),
+            prefix=secret[:6],
+            created_at=now,
+            issued_by_id=actor.user_id,
+            **owner,
+        ),
         actor=actor,
     )
     feed.secret = secret  # to show once; never stored
@@ -44,9 +51,12 @@ def calendar_feed_issue(*, actor: Actor, user=None, member: Member | None = None
 
 @transaction.atomic
 def calendar_feeds_revoke(*, actor: Actor, user) -> int:
-    """Every live calendar link of `user` stops working (the user left or changed member)."""
+    """Every live calendar link of `user`, and every delegation link `user` issued, stops working
+    (the user left or changed member): what they copied must not outlive their access."""
     now = timezone.now()
-    live = CalendarFeedToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+    live = CalendarFeedToken.objects.select_for_update().filter(
+        Q(user=user) | Q(issued_by=user), revoked_at__isnull=True
+    )
     revoked = 0
     for feed in live:
         tracked_update(feed, actor=actor, fields={"revoked_at": now}, action="revoke")

@@ -57,6 +57,8 @@ def _link(request, kind: str, feed, shown: dict) -> dict | None:
     return {
         "url": pattern.replace("SECRET", secret) if fresh else None,
         "masked": pattern.replace("SECRET", f"{feed.prefix}…"),
+        "issued_by": feed.issued_by,
+        "created_at": feed.created_at,
     }
 
 
