@@ -12,7 +12,7 @@ DEV_STAMP := $(VENV)/.installed-requirements-dev
 VAR_DIR := $(or $(FORGE_VAR_DIR),var)
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: help install install-dev setup run test lint fmt bench requirements messages screenshots clean distclean
+.PHONY: help install install-dev setup run test test-shifted lint fmt bench requirements messages screenshots clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -50,6 +50,10 @@ run: setup ## run web (http://127.0.0.1:8000; ADDR=host:port), Celery worker + b
 test: $(DEV_STAMP) ## lint, checks and the suite on throwaway PostgreSQL+Redis, then on SQLite
 	scripts/system-deps.sh test
 	scripts/test.sh
+
+test-shifted: $(DEV_STAMP) ## the same with every process's clock a year ahead (libfaketime)
+	scripts/system-deps.sh test
+	FORGE_TEST_FAKETIME=+365d scripts/test.sh
 
 lint: $(DEV_STAMP) ## ruff check and format check
 	$(BIN)/ruff check .

@@ -138,7 +138,9 @@ services_redis_start() {
         services_log "Redis already running (pid $(cat "$rdir/redis.pid"))"
         return 0
     fi
-    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+    # Without libfaketime (FORGE_TEST_FAKETIME in scripts/test.sh): redis-server hangs at start
+    # when it is preloaded. Redis keeps the real clock; its expiries are relative.
+    env -u LD_PRELOAD -u FAKETIME redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
         --dir "$rdir" --pidfile "$rdir/redis.pid" --logfile "$rdir/redis.log" --daemonize yes >/dev/null
     if ! services_wait_port "$port" 30; then
         services_log "Redis did not start; its log:"

@@ -41,6 +41,8 @@ if [[ $purpose == test ]]; then
     need redis-server command -v redis-server
     need chromium command -v chromium
     need docker-compose command -v docker-compose
+    # libfaketime: `make test-shifted` runs the suite with every process's clock a year ahead.
+    need faketime command -v faketime
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then

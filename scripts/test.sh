@@ -8,10 +8,29 @@
 #
 # Extra pytest arguments: PYTEST_ARGS="-x -k chair" make test
 # Both cores:             PYTEST_WORKERS=2 make test   (pytest-xdist)
+# Clock a year ahead:     make test-shifted            (FORGE_TEST_FAKETIME=+365d scripts/test.sh)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
+
+# FORGE_TEST_FAKETIME (a libfaketime offset such as +365d) runs all of the above with the clock
+# shifted: libfaketime is preloaded into this script, so every process it starts (PostgreSQL,
+# pytest, the Celery workers and beat the tests start, Playwright) sees the same shifted wall
+# clock. Monotonic clocks stay real (timeouts, sleeps and Python's locks keep working). Two
+# programs hang when it is preloaded and keep the real clock: Redis (started without it; its
+# expiries are relative) and Chromium (through scripts/chromium-real-clock).
+if [[ -n "${FORGE_TEST_FAKETIME:-}" && -z "${FAKETIME:-}" ]]; then
+    if ! command -v faketime >/dev/null 2>&1; then
+        echo "test: FORGE_TEST_FAKETIME needs faketime (scripts/system-deps.sh test installs it)" >&2
+        exit 1
+    fi
+    FORGE_CHROMIUM=${FORGE_CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+    export FORGE_REAL_CHROMIUM=$FORGE_CHROMIUM FORGE_CHROMIUM="$root/scripts/chromium-real-clock"
+    export FAKETIME_DONT_FAKE_MONOTONIC=1
+    echo "test: every process's clock is shifted by $FORGE_TEST_FAKETIME (libfaketime)"
+    exec faketime -f "$FORGE_TEST_FAKETIME" "$0" "$@"
+fi
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
 

@@ -11,8 +11,9 @@ pytest_plugins = ["tests.fixtures"]
 
 def pytest_configure(config):
     """FORGE_TEST_CLOCK_SHIFT_DAYS=365 runs the whole session with the clock that far ahead
-    (ticking), before collection as with faketime, to show that no test depends on today's
-    date. Processes the tests start (Celery workers) keep the real clock."""
+    (ticking), before collection, to show that no test depends on today's date. Only this
+    process is shifted: PostgreSQL and the processes the tests start (Celery workers) keep the
+    real clock, so the real-worker tests need `make test-shifted` (libfaketime shifts them all)."""
     days = int(os.environ.get("FORGE_TEST_CLOCK_SHIFT_DAYS", "0") or 0)
     if days:
         import datetime

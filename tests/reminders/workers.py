@@ -132,6 +132,13 @@ class SmtpSink:
             return sum(count - 1 for count in self.received.values())
 
 
+def real_clock_env() -> dict[str, str]:
+    """This environment without libfaketime (`make test-shifted` preloads it): redis-server
+    hangs at start when it is preloaded. Redis keeps the real clock; nothing here reads Redis's
+    clock (expiries are relative, kombu's visibility timeout uses its clients' clocks)."""
+    return {key: value for key, value in os.environ.items() if key not in ("LD_PRELOAD", "FAKETIME")}
+
+
 class RedisServer:
     """A throwaway redis-server without persistence: a restart loses every queued message."""
 
@@ -163,6 +170,7 @@ class RedisServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=real_clock_env(),
         )
         wait_port(self.port)
 
