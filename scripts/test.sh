@@ -17,7 +17,8 @@ root=$(pwd)
 # FORGE_TEST_FAKETIME (a libfaketime offset such as +365d) runs all of the above with the clock
 # shifted: libfaketime is preloaded into this script, so every process it starts (PostgreSQL,
 # pytest, the Celery workers and beat the tests start, Playwright) sees the same shifted wall
-# clock. Monotonic clocks stay real (timeouts, sleeps and Python's locks keep working). Two
+# clock. Monotonic clocks stay real (timeouts and Python's locks keep working; Python's sleep
+# needs scripts/faketime/sitecustomize.py with this libfaketime). Two
 # programs hang when it is preloaded and keep the real clock: Redis (started without it; its
 # expiries are relative) and Chromium (through scripts/chromium-real-clock).
 if [[ -n "${FORGE_TEST_FAKETIME:-}" && -z "${FAKETIME:-}" ]]; then
@@ -28,6 +29,8 @@ if [[ -n "${FORGE_TEST_FAKETIME:-}" && -z "${FAKETIME:-}" ]]; then
     FORGE_CHROMIUM=${FORGE_CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
     export FORGE_REAL_CHROMIUM=$FORGE_CHROMIUM FORGE_CHROMIUM="$root/scripts/chromium-real-clock"
     export FAKETIME_DONT_FAKE_MONOTONIC=1
+    # Python's time.sleep fails under libfaketime 0.9.10 with a real monotonic clock: see there.
+    export PYTHONPATH="$root/scripts/faketime${PYTHONPATH:+:$PYTHONPATH}"
     echo "test: every process's clock is shifted by $FORGE_TEST_FAKETIME (libfaketime)"
     exec faketime -f "$FORGE_TEST_FAKETIME" "$0" "$@"
 fi
