@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from core.filters import TrackedFilterSet
+from core.filters import StrictBooleanFilter, TrackedFilterSet
 from members.choices import Capacity, ChairRole, Forum, MemberKind, MemberStatus
 from members.models import ChairTerm, Delegate, Member
 
@@ -12,7 +12,7 @@ class MemberFilter(TrackedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search name or code", max_length=100)
     kind = django_filters.ChoiceFilter(choices=MemberKind.choices)
     status = django_filters.ChoiceFilter(choices=MemberStatus.choices)
-    msp_partner = django_filters.BooleanFilter(label="MSP partner")
+    msp_partner = StrictBooleanFilter(label="MSP partner")
     iso2 = django_filters.CharFilter(method="by_iso2", label="ISO code(s), comma-separated", max_length=600)
 
     class Meta:

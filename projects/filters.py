@@ -7,12 +7,11 @@ whatever it matches on.
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import TrackedFilterSet
+from core.filters import StrictBooleanFilter, TrackedFilterSet
 from members.filters import MemberCodeFilter
 from projects.choices import INACTIVE_STAGES, FundingStatus, MilestoneStatus, ParticipantRole, Segment, Stage
 from projects.codes import validate_currency
@@ -26,9 +25,6 @@ from projects.models import (
 )
 from projects.selectors import overdue_q
 
-# "Any / Yes / No" rather than the default "Unknown / Yes / No"; reads true/false as the API sends.
-ANY_YES_NO = forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
-
 
 def _member_code(value: str) -> str:
     return value.strip().upper()
@@ -36,9 +32,9 @@ def _member_code(value: str) -> str:
 
 class MineralFilter(TrackedFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=100, label=_("Name"))
-    usgs_2025 = django_filters.BooleanFilter(widget=ANY_YES_NO, label="USGS 2025")
-    crma_strategic = django_filters.BooleanFilter(widget=ANY_YES_NO, label=_("CRMA strategic"))
-    crma_critical = django_filters.BooleanFilter(widget=ANY_YES_NO, label=_("CRMA critical"))
+    usgs_2025 = StrictBooleanFilter(label="USGS 2025")
+    crma_strategic = StrictBooleanFilter(label=_("CRMA strategic"))
+    crma_critical = StrictBooleanFilter(label=_("CRMA critical"))
 
     class Meta:
         model = Mineral
@@ -57,13 +53,9 @@ class ProjectFilter(TrackedFilterSet):
     host_country = django_filters.CharFilter(
         method="by_host", max_length=2, label=_("Host country (ISO code)")
     )
-    overdue = django_filters.BooleanFilter(
-        method="by_overdue", label=_("Has overdue milestones"), widget=ANY_YES_NO
-    )
-    active = django_filters.BooleanFilter(
-        method="by_active", label=_("Active (not closed or cancelled)"), widget=ANY_YES_NO
-    )
-    is_example = django_filters.BooleanFilter(label=_("Example (demo) project"), widget=ANY_YES_NO)
+    overdue = StrictBooleanFilter(method="by_overdue", label=_("Has overdue milestones"))
+    active = StrictBooleanFilter(method="by_active", label=_("Active (not closed or cancelled)"))
+    is_example = StrictBooleanFilter(label=_("Example (demo) project"))
 
     class Meta:
         model = JointProject

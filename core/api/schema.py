@@ -122,9 +122,11 @@ class ForgeAutoSchema(AutoSchema):
     def _document_empty_filters(self, parameters: list) -> None:
         """A filter given empty (`?status=`, `?updated_since=`) filters nothing, as in the web
         pages' filter forms (django-filter treats an empty value as no value): the document says
-        so with `allowEmptyValue` instead of promising a 400 for a value outside the schema."""
+        so with `allowEmptyValue` instead of promising a 400 for a value outside the schema.
+        A view names its other query parameters that read a blank as not given in
+        `blank_query_parameters`."""
         filterset = getattr(self.view, "filterset_class", None)
-        names = set(getattr(filterset, "base_filters", {}))
+        names = {*getattr(filterset, "base_filters", {}), *getattr(self.view, "blank_query_parameters", ())}
         for parameter in parameters:
             if parameter.get("in") == "query" and parameter["name"] in names:
                 parameter["allowEmptyValue"] = True

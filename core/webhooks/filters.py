@@ -3,12 +3,13 @@
 import django_filters
 from django.db.models import Q
 
+from core.filters import StrictBooleanFilter, StrictFilterSet
 from core.webhooks.choices import DeliveryStatus
 from core.webhooks.models import WebhookDelivery, WebhookSubscription
 
 
-class SubscriptionFilter(django_filters.FilterSet):
-    is_active = django_filters.BooleanFilter(label="Active")
+class SubscriptionFilter(StrictFilterSet):
+    is_active = StrictBooleanFilter(label="Active")
     q = django_filters.CharFilter(method="search", label="Search URL or token", max_length=200)
 
     class Meta:
@@ -19,7 +20,7 @@ class SubscriptionFilter(django_filters.FilterSet):
         return queryset.filter(Q(url__icontains=value) | Q(token__name__icontains=value))
 
 
-class DeliveryFilter(django_filters.FilterSet):
+class DeliveryFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices)
     event_type = django_filters.CharFilter(max_length=80)
 

@@ -105,3 +105,7 @@ def chair_rotation(request):
     day = query.validated_data.get("on") or timezone.localdate()
     rotation = selectors.rotation_on(day)
     return Response(RotationSerializer(rotation).data)
+
+
+# A blank `?on=` counts as not given (DRF reads blank query values so): today.
+chair_rotation.cls.blank_query_parameters = ("on",)

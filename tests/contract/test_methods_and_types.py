@@ -184,6 +184,50 @@ def test_every_empty_filter_filters_nothing_and_the_document_says_so(openapi_doc
     projects = openapi_document["paths"]["/api/v1/projects/"]["get"]["parameters"]
     assert {p["name"] for p in projects if p.get("allowEmptyValue")} >= {"stage", "updated_since", "q"}
     assert ("/api/v1/meetings/", "updated_since") in checked
+    assert ("/api/v1/chair/", "on") in checked
     assert len(checked) >= 100
     assert secretariat_api.get("/api/v1/projects/?stage=nonsense").status_code == 400
     assert secretariat_api.get("/api/v1/projects/?updated_since=yesterday").status_code == 400
+
+
+def _query_parameters(document: dict, schema_type: str):
+    for path, operations in document["paths"].items():
+        parameters = operations.get("get", {}).get("parameters", []) if "{" not in path else []
+        for parameter in parameters:
+            if parameter["in"] == "query" and parameter["schema"].get("type") == schema_type:
+                yield path, parameter["name"]
+
+
+def test_boolean_filter_takes_true_or_false_and_refuses_anything_else(openapi_document, secretariat_api):
+    # Django's NullBooleanField read `?overdue=-1` as "any": the whole list for a value the
+    # document forbids.
+    checked = []
+    for path, name in _query_parameters(openapi_document, "boolean"):
+        if secretariat_api.get(path).status_code != 200:
+            continue  # webhooks belong to tokens, not to accounts
+        refused = secretariat_api.get(f"{path}?{name}=-58800")
+        assert refused.status_code == 400, (path, name)
+        assert refused["Content-Type"] == "application/problem+json"
+        assert refused.json()["errors"] == {name: ["Give true or false."]}, (path, name)
+        for value in ("true", "false"):
+            assert secretariat_api.get(f"{path}?{name}={value}").status_code == 200, (path, name, value)
+        checked.append((path, name))
+
+    assert ("/api/v1/projects/", "overdue") in checked
+    assert ("/api/v1/members/", "msp_partner") in checked
+    assert ("/api/v1/products/", "is_example") in checked
+    assert len(checked) >= 8
+
+
+def test_integer_filter_refuses_a_fraction(openapi_document, secretariat_api):
+    # NumberFilter reads decimals: `?year=0.5` on an integer column answered an empty list.
+    checked = []
+    for path, name in _query_parameters(openapi_document, "integer"):
+        if name in ("page_size",) or secretariat_api.get(path).status_code != 200:
+            continue
+        response = secretariat_api.get(f"{path}?{name}=0.5")
+        assert response.status_code == 400, (path, name)
+        assert list(response.json()["errors"]) == [name], (path, name)
+        checked.append((path, name))
+
+    assert ("/api/v1/production-figures/", "year") in checked
