@@ -87,10 +87,11 @@ def can_answer_for(actor: Actor, member_id: int) -> bool:
 
 
 def require_answer_for(actor: Actor, member_id: int) -> None:
-    """Answer for `member_id`, or refuse: read-only access is "not allowed", another
-    delegation's answer is "not found" (as if the procedure did not exist)."""
+    """Answer for `member_id`, or refuse: read-only access (an observer, a forum-wide token, a
+    read-only delegation) is "not allowed" on a procedure it may see; another delegation's
+    answer is "not found" (as if the procedure did not exist)."""
     if can_answer_for(actor, member_id):
         return
-    if actor.is_secretariat or actor.acts_for(member_id):
+    if actor.is_secretariat or actor.member_id is None or actor.acts_for(member_id):
         raise Forbidden(_("This account or token may only read."))
     raise NotFound(_("No such procedure."))

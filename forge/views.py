@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from core.actors import actor_for_request
 from core.api.exceptions import api_not_found, api_server_error
@@ -15,6 +16,7 @@ from projects import todo as project_todo
 from projects.selectors import portfolio_glance
 
 
+@require_safe
 def dashboard(request):
     """The landing page: a delegation's own to-do list, or the forum's dashboard."""
     actor = actor_for_request(request)
@@ -35,6 +37,7 @@ def dashboard(request):
     return render(request, "dashboard.html", context)
 
 
+@require_safe
 def delegation_home(request, actor):
     """What the delegation has to do, each item one click from its action."""
     now = timezone.now()

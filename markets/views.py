@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.actors import web_actor
 from core.edit import ObjectEditView
@@ -23,6 +23,7 @@ from markets.forms import (
 )
 
 
+@require_safe
 def index(request):
     actor = web_actor(request)
     product_filter = ProductFilter(request.GET, queryset=selectors.product_list(actor=actor))
@@ -39,6 +40,7 @@ def index(request):
     )
 
 
+@require_safe
 def product_detail(request, slug: str):
     actor = web_actor(request)
     product = selectors.product_get(actor=actor, slug=slug)
@@ -248,6 +250,7 @@ def unfollow(request, slug: str):
     return redirect(product)
 
 
+@require_safe
 def concentration(request):
     actor = web_actor(request)
     return render(
@@ -257,6 +260,7 @@ def concentration(request):
     )
 
 
+@require_safe
 def calculator(request):
     """Product, quantity and price in; the tariff out, with the working shown."""
     actor = web_actor(request)

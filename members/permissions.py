@@ -87,6 +87,11 @@ def can_manage_members(actor: Actor) -> bool:
     return actor.can_write and actor.is_secretariat
 
 
+def require_manage_members(actor: Actor) -> None:
+    if not can_manage_members(actor):
+        raise Forbidden("Only the secretariat manages the member list.")
+
+
 # The rules as checks: services call them first; an edit page calls the same one before it
 # shows a form.
 

@@ -71,7 +71,7 @@ def member_create(*, actor: Actor, **fields: Any) -> Member:
 
 @transaction.atomic
 def member_update(*, actor: Actor, member: Member, **fields: Any) -> Member:
-    _require(permissions.can_manage_members(actor), "Only the secretariat manages the member list.")
+    permissions.require_manage_members(actor)
     return tracked_update(member, actor=actor, fields=require_settable(fields, MEMBER_FIELDS))
 
 

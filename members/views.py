@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 
 from core.actors import actor_for_request, web_actor
@@ -26,6 +26,7 @@ MEMBER_SORTS = {
 }
 
 
+@require_safe
 def member_list(request):
     actor = web_actor(request)
     member_filter = MemberFilter(request.GET, queryset=selectors.member_directory(actor=actor))
@@ -38,6 +39,7 @@ def member_list(request):
     )
 
 
+@require_safe
 def member_detail(request, iso2: str):
     actor = web_actor(request)
     member = selectors.member_get(actor=actor, iso2=iso2)
@@ -102,6 +104,7 @@ def delegate_delete(request, pk: int):
     return redirect(delegate.member)
 
 
+@require_safe
 def chair_rotation(request):
     actor = web_actor(request)
     rotation = selectors.rotation_on(timezone.localdate())

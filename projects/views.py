@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.actors import web_actor
 from core.edit import ObjectEditView
@@ -46,6 +46,7 @@ def _filtered_projects(request, actor):
     return project_filter, projects.order_by(*PROJECT_SORTS.get(sort, PROJECT_SORTS["title"])), sort
 
 
+@require_safe
 def portfolio(request):
     actor = web_actor(request)
     project_filter, projects, sort = _filtered_projects(request, actor)
@@ -112,6 +113,7 @@ def _csv_rows(projects) -> Iterator[list[str]]:
         ]
 
 
+@require_safe
 def portfolio_csv(request):
     """Exactly the projects the portfolio shows for the same filters and order, streamed."""
     actor = web_actor(request)
@@ -120,6 +122,7 @@ def portfolio_csv(request):
     return csv_response(_csv_rows(projects), filename=f"forge-projects-{stamp}.csv")
 
 
+@require_safe
 def project_detail(request, pk: int):
     actor = web_actor(request)
     project = selectors.project_get(actor=actor, pk=pk)
@@ -340,6 +343,7 @@ class UpdateCreate(WorkEdit):
         return services.update_post(actor=self.actor, project=self.parent, **fields)
 
 
+@require_safe
 def coverage(request):
     actor = web_actor(request)
     show_all = request.GET.get("all") == "1"
@@ -350,6 +354,7 @@ def coverage(request):
     )
 
 
+@require_safe
 def mineral_list(request):
     actor = web_actor(request)
     mineral_filter = MineralFilter(request.GET, queryset=selectors.mineral_list(actor=actor))

@@ -92,6 +92,7 @@ class ChangeMixin:
     def update(self, request, *args, partial: bool = False, **kwargs):
         with transaction.atomic():
             instance = self._locked_current_instance()
+            self.guard_change(instance)
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             check_json_types(serializer, request.data)
             serializer.is_valid(raise_exception=True)
@@ -105,6 +106,7 @@ class ChangeMixin:
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
             instance = self._locked_current_instance()
+            self.guard_change(instance)
             self.perform_destroy(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -118,6 +120,11 @@ class ChangeMixin:
             if etag_for(self.representation(instance)) not in _etag_list(expected):
                 raise PreconditionFailed("The object changed since you read it; fetch it again and retry.")
         return instance
+
+    def guard_change(self, instance) -> None:
+        """The permission rule the service enforces for changing `instance`, checked before the
+        body is read, so that a caller who may not change it is refused (403, or 404 where the
+        app treats it as not there) rather than told what is wrong with its body (400)."""
 
     def perform_update(self, serializer, instance):
         raise NotImplementedError

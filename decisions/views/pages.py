@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from core.actors import web_actor
 from core.paging import paginate
@@ -14,6 +15,7 @@ from decisions.forms import VersionsForm
 from members import selectors as member_selectors
 
 
+@require_safe
 def register(request):
     """The decisions register: filters by kind, status, year, meeting, member position; search."""
     actor = web_actor(request)
@@ -29,6 +31,7 @@ def register(request):
     )
 
 
+@require_safe
 def detail(request, pk: int):
     actor = web_actor(request)
     decision = selectors.decision_get(actor=actor, pk=pk)
@@ -53,6 +56,7 @@ def detail(request, pk: int):
     )
 
 
+@require_safe
 def pdf(request, pk: int):
     """The adopted text as a PDF, named after its reference (FORGE-2026-D-7.pdf)."""
     actor = web_actor(request)
@@ -69,6 +73,7 @@ def pdf(request, pk: int):
     return pdf_response(render_pdf("decisions/decision_pdf.html", context), filename=f"{name}.pdf")
 
 
+@require_safe
 def diff(request, pk: int):
     """Word by word, what changed in the numbered paragraphs between two versions."""
     actor = web_actor(request)
@@ -91,6 +96,7 @@ def diff(request, pk: int):
     )
 
 
+@require_safe
 def positions(request):
     """The grid of procedures x members: who supported, objected, made a statement, kept silent."""
     actor = web_actor(request)
@@ -99,6 +105,7 @@ def positions(request):
     return render(request, "decisions/positions.html", {"page": page, "members": members, "rows": rows})
 
 
+@require_safe
 def member_record(request, iso2: str):
     """One member's answers across every procedure that asked it."""
     actor = web_actor(request)

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from core.actors import web_actor
 from core.exports import csv_response
@@ -9,6 +10,7 @@ from core.pdf import pdf_response
 from meetings import printing, selectors
 
 
+@require_safe
 def participants(request, pk: int):
     """The list of participants, printable; the secretariat's document."""
     actor = web_actor(request)
@@ -35,6 +37,7 @@ def _participant_rows(rows):
         ]
 
 
+@require_safe
 def participants_pdf(request, pk: int):
     """The list of participants as PDF, by delegation with functions (secretariat only)."""
     actor = web_actor(request)
@@ -45,6 +48,7 @@ def participants_pdf(request, pk: int):
     return pdf_response(pdf, filename=f"participants-meeting-{meeting.pk}.pdf")
 
 
+@require_safe
 def agenda_pdf(request, pk: int):
     """The agenda as PDF, for anyone who may see the meeting."""
     actor = web_actor(request)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.actors import web_actor
 from core.edit import ObjectEditView
@@ -21,6 +21,7 @@ from meetings.forms import (
 from meetings.views.common import redirect_with_errors
 
 
+@require_safe
 def invitation_detail(request, pk: int):
     actor = web_actor(request)
     invitation = selectors.invitation_get(actor=actor, pk=pk)

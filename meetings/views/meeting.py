@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.actors import web_actor
 from core.edit import ObjectEditView
@@ -25,6 +25,7 @@ from meetings.forms import (
 )
 
 
+@require_safe
 def meeting_list(request):
     actor = web_actor(request)
     meeting_filter = MeetingFilter(request.GET, queryset=selectors.meeting_list(actor=actor))
@@ -50,6 +51,7 @@ def _month(request) -> tuple[int, int]:
     return day.year, day.month
 
 
+@require_safe
 def meeting_calendar(request):
     actor = web_actor(request)
     year, month = _month(request)
@@ -74,6 +76,7 @@ def meeting_calendar(request):
     )
 
 
+@require_safe
 def meeting_detail(request, pk: int):
     actor = web_actor(request)
     meeting = selectors.meeting_get(actor=actor, pk=pk)
@@ -181,6 +184,7 @@ class MeetingInvite(ObjectEditView):
         return {**super().get_context_data(form), "meeting": self.parent}
 
 
+@require_safe
 def rsvp_grid(request, pk: int):
     actor = web_actor(request)
     meeting = selectors.meeting_get(actor=actor, pk=pk)
@@ -195,6 +199,7 @@ def rsvp_grid(request, pk: int):
     )
 
 
+@require_safe
 def meeting_ics(request, pk: int):
     actor = web_actor(request)
     meeting = selectors.meeting_get(actor=actor, pk=pk)

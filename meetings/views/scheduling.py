@@ -3,6 +3,7 @@
 import datetime
 
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from core.actors import web_actor
 from meetings import permissions, selectors, slot_picture, slots
@@ -11,6 +12,7 @@ from meetings.forms import SlotFinderForm
 SHOWN_SLOTS = 20
 
 
+@require_safe
 def slot_finder(request):
     """Ranks candidate slots for a meeting's invitees, all members, a saved group or chosen
     members, and draws the picked slot (the best by default) as a strip per delegation."""

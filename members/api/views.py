@@ -7,7 +7,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from core.api.views import ModelViewSet
-from members import selectors, services
+from members import permissions, selectors, services
 from members.api.serializers import (
     ChairTermSerializer,
     DelegateSerializer,
@@ -39,6 +39,9 @@ class MemberViewSet(ModelViewSet):
     def perform_create(self, serializer):
         return services.member_create(actor=self.actor, **serializer.validated_data)
 
+    def guard_change(self, instance) -> None:
+        permissions.require_manage_members(self.actor)
+
     def perform_update(self, serializer, instance):
         return services.member_update(actor=self.actor, member=instance, **serializer.validated_data)
 
@@ -57,6 +60,9 @@ class DelegateViewSet(ModelViewSet):
 
     def perform_create(self, serializer):
         return services.delegate_create(actor=self.actor, **serializer.validated_data)
+
+    def guard_change(self, instance) -> None:
+        permissions.require_edit_delegation(self.actor, instance.member)
 
     def perform_update(self, serializer, instance):
         return services.delegate_update(actor=self.actor, delegate=instance, **serializer.validated_data)
@@ -79,6 +85,9 @@ class ChairTermViewSet(ModelViewSet):
 
     def perform_create(self, serializer):
         return services.chair_term_create(actor=self.actor, **serializer.validated_data)
+
+    def guard_change(self, instance) -> None:
+        permissions.require_manage_chair_terms(self.actor)
 
     def perform_update(self, serializer, instance):
         return services.chair_term_update(actor=self.actor, term=instance, **serializer.validated_data)
