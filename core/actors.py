@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from core.choices import Channel
 
@@ -77,5 +78,5 @@ def web_actor(request) -> Actor:
 
     actor = actor_for_request(request, Channel.WEB)
     if actor is None:
-        raise PermissionDenied("This account has no role in the app yet.")
+        raise PermissionDenied(gettext("This account has no role in the app yet."))
     return actor

@@ -3,12 +3,16 @@
 
 Input problems are plain `django.core.exceptions.ValidationError`s with a field dict, so
 forms show them next to the field (`form.add_error(None, exc)`) and the API lists them by field.
+
+Titles stay in English (the API's problem titles); pages translate them when they show them.
 """
+
+from django.utils.translation import gettext_noop
 
 
 class DomainError(Exception):
     status_code = 400
-    title = "Request refused"
+    title = gettext_noop("Request refused")
 
     def __init__(self, message: str = "", *, extra: dict | None = None) -> None:
         super().__init__(message or self.title)
@@ -21,30 +25,30 @@ class NotFound(DomainError):
     """The object does not exist, or the actor may not see it: both answer the same."""
 
     status_code = 404
-    title = "Not found"
+    title = gettext_noop("Not found")
 
 
 class Forbidden(DomainError):
     """The actor may see the object but not do this to it."""
 
     status_code = 403
-    title = "Not allowed"
+    title = gettext_noop("Not allowed")
 
 
 class Conflict(DomainError):
     status_code = 409
-    title = "Conflict"
+    title = gettext_noop("Conflict")
 
 
 class PreconditionFailed(DomainError):
     status_code = 412
-    title = "Precondition failed"
+    title = gettext_noop("Precondition failed")
 
 
 class StillHeld(Conflict):
     """A delete refused because other records still point at the object (a protected foreign key)."""
 
-    title = "Still in use"
+    title = gettext_noop("Still in use")
 
 
 def still_held(exc: Exception, instance=None) -> StillHeld:

@@ -65,6 +65,7 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         from django.db.models import ProtectedError, RestrictedError
         from django.shortcuts import render
+        from django.utils.translation import gettext
 
         from core.errors import DomainError, still_held
 
@@ -75,6 +76,10 @@ class DomainErrorMiddleware:
         return render(
             request,
             "error.html",
-            {"status": exception.status_code, "title": exception.title, "message": exception.message},
+            {
+                "status": exception.status_code,
+                "title": gettext(exception.title),
+                "message": exception.message,
+            },
             status=exception.status_code,
         )

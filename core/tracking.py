@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.actors import Actor
 from core.choices import AuditAction, ChangeOp
@@ -144,7 +145,7 @@ def integrity_to_validation(instance: models.Model, exc: IntegrityError):
         if constraint.name.lower() in message:
             error = getattr(constraint, "violation_error_message", None) or f"Violates {constraint.name}."
             return ValidationError(error % {"name": constraint.name} if "%(name)s" in error else error)
-    return ValidationError("This change conflicts with another record; reload and try again.")
+    return ValidationError(gettext("This change conflicts with another record; reload and try again."))
 
 
 def tracked_create(instance: M, *, actor: Actor, action: str = AuditAction.CREATE) -> M:

@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.actors import actor_for_request
@@ -66,7 +67,11 @@ def not_found(request, exception=None):
     return render(
         request,
         "error.html",
-        {"status": 404, "title": "Not found", "message": "There is nothing here, or it is not yours to see."},
+        {
+            "status": 404,
+            "title": _("Not found"),
+            "message": _("There is nothing here, or it is not yours to see."),
+        },
         status=404,
     )
 
@@ -79,8 +84,8 @@ def server_error(request):
         "error.html",
         {
             "status": 500,
-            "title": "Something went wrong",
-            "message": "The error has been logged. Please try again.",
+            "title": _("Something went wrong"),
+            "message": _("The error has been logged. Please try again."),
         },
         status=500,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse
+from django.utils.translation import gettext
 
 from core.errors import NotFound
 
@@ -12,7 +13,7 @@ def stored_file_response(field_file, filename: str, content_type: str) -> FileRe
     try:
         handle = field_file.storage.open(field_file.name, "rb")
     except (FileNotFoundError, OSError) as exc:
-        raise NotFound("The file is missing from storage.") from exc
+        raise NotFound(gettext("The file is missing from storage.")) from exc
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     # The caller's permission decided this answer: no shared cache may keep it.
     response["Cache-Control"] = "private, no-store"

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from core.choices import Confidentiality
 from core.models import TrackedModel
@@ -330,7 +331,7 @@ class ActionItem(TrackedModel):
 
     def clean(self) -> None:
         if self.outcome_id and self.meeting_id and self.outcome.meeting_id != self.meeting_id:
-            raise ValidationError({"outcome": "The outcome belongs to another meeting."})
+            raise ValidationError({"outcome": gettext("The outcome belongs to another meeting.")})
 
 
 class CalendarFeedToken(models.Model):

@@ -6,6 +6,8 @@ below decide writes on objects the actor can already see.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from core.actors import Actor
 from core.choices import Channel
 from core.errors import Forbidden, NotFound
@@ -29,16 +31,16 @@ def sees_member_records(actor: Actor, member_id: int) -> bool:
 
 def require_manage(actor: Actor) -> None:
     if not can_manage_meetings(actor):
-        raise Forbidden("Only the secretariat manages meetings.")
+        raise Forbidden(gettext("Only the secretariat manages meetings."))
 
 
 def require_act_for(actor: Actor, member_id: int) -> None:
     if can_act_for_member(actor, member_id):
         return
     if actor.is_secretariat or actor.acts_for(member_id):
-        raise Forbidden("This account may only read.")
+        raise Forbidden(gettext("This account may only read."))
     # Another delegation's invitation: answer as if it did not exist.
-    raise NotFound("No such invitation.")
+    raise NotFound(gettext("No such invitation."))
 
 
 def can_update_action_item_status(actor: Actor, owner_id: int) -> bool:

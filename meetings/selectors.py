@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from core import confidentiality
 from core.actors import Actor
@@ -64,7 +64,7 @@ def visible_meeting_ids(actor: Actor) -> QuerySet:
 
 
 def meeting_get(*, actor: Actor, pk: int) -> Meeting:
-    return get_visible(meeting_list(actor=actor), pk, "No such meeting.")
+    return get_visible(meeting_list(actor=actor), pk, gettext_lazy("No such meeting."))
 
 
 def upcoming_meetings(*, actor: Actor, limit: int = 5) -> list[Meeting]:
@@ -99,7 +99,7 @@ def invitation_list(*, actor: Actor) -> QuerySet[Invitation]:
 
 
 def invitation_get(*, actor: Actor, pk: int) -> Invitation:
-    return get_visible(invitation_list(actor=actor), pk, "No such invitation.")
+    return get_visible(invitation_list(actor=actor), pk, gettext_lazy("No such invitation."))
 
 
 def invitation_for(*, actor: Actor, meeting: Meeting) -> Invitation | None:
@@ -130,7 +130,7 @@ def registration_list(*, actor: Actor) -> QuerySet[Registration]:
 
 
 def registration_get(*, actor: Actor, pk: int) -> Registration:
-    return get_visible(registration_list(actor=actor), pk, "No such registration.")
+    return get_visible(registration_list(actor=actor), pk, gettext_lazy("No such registration."))
 
 
 def active_registration_count(invitation: Invitation) -> int:
@@ -194,7 +194,7 @@ def document_list(*, actor: Actor) -> QuerySet[Document]:
 
 
 def document_get(*, actor: Actor, pk: int) -> Document:
-    return get_visible(document_list(actor=actor), pk, "No such document.")
+    return get_visible(document_list(actor=actor), pk, gettext_lazy("No such document."))
 
 
 def document_version(document: Document, number: int | None) -> DocumentVersion:
@@ -202,7 +202,7 @@ def document_version(document: Document, number: int | None) -> DocumentVersion:
     versions = document.versions.all()  # prefetched, newest first
     version = next((v for v in versions if number is None or v.number == number), None)
     if version is None:
-        raise NotFound("No such version of this document.")
+        raise NotFound(gettext("No such version of this document."))
     return version
 
 
@@ -216,7 +216,7 @@ def agenda_item_list(*, actor: Actor) -> QuerySet[AgendaItem]:
 
 
 def agenda_item_get(*, actor: Actor, pk: int) -> AgendaItem:
-    return get_visible(agenda_item_list(actor=actor), pk, "No such agenda item.")
+    return get_visible(agenda_item_list(actor=actor), pk, gettext_lazy("No such agenda item."))
 
 
 def outcome_list(*, actor: Actor) -> QuerySet[Outcome]:
@@ -231,7 +231,7 @@ def outcome_list(*, actor: Actor) -> QuerySet[Outcome]:
 
 
 def outcome_get(*, actor: Actor, pk: int) -> Outcome:
-    return get_visible(outcome_list(actor=actor), pk, "No such outcome.")
+    return get_visible(outcome_list(actor=actor), pk, gettext_lazy("No such outcome."))
 
 
 def action_item_list(*, actor: Actor) -> QuerySet[ActionItem]:
@@ -245,7 +245,7 @@ def action_item_list(*, actor: Actor) -> QuerySet[ActionItem]:
 
 
 def action_item_get(*, actor: Actor, pk: int) -> ActionItem:
-    return get_visible(action_item_list(actor=actor), pk, "No such action item.")
+    return get_visible(action_item_list(actor=actor), pk, gettext_lazy("No such action item."))
 
 
 # Scheduling help ---------------------------------------------------------------------------
@@ -408,7 +408,7 @@ def feed_token_for(*, user=None, member: Member | None = None) -> CalendarFeedTo
 
 def feed_token_get(token: str) -> CalendarFeedToken:
     if not 20 <= len(token) <= 64:
-        raise NotFound("No such calendar.")
+        raise NotFound(gettext("No such calendar."))
     live = CalendarFeedToken.objects.filter(revoked_at__isnull=True).select_related("user", "member")
     return get_visible(live, token_hash(token), "No such calendar.", field="token_hash")
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.models import TrackedModel
 from members.choices import Capacity, ChairRole, Forum, MemberKind, MemberStatus, Role, TokenScope
@@ -18,7 +19,9 @@ iso2_validator = RegexValidator(
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not an IANA time zone (for example Asia/Seoul).")
+        raise ValidationError(
+            gettext("“%(value)s” is not an IANA time zone (for example Asia/Seoul).") % {"value": value}
+        )
 
 
 class Member(TrackedModel):
@@ -90,7 +93,9 @@ class Delegate(TrackedModel):
 
     def clean(self) -> None:
         if self.active_from and self.active_until and self.active_until < self.active_from:
-            raise ValidationError({"active_until": "The end of activity cannot be before its start."})
+            raise ValidationError(
+                {"active_until": gettext("The end of activity cannot be before its start.")}
+            )
 
     def is_active_on(self, day) -> bool:
         return (self.active_from is None or self.active_from <= day) and (
@@ -135,7 +140,7 @@ class Membership(models.Model):
 
     def clean(self) -> None:
         if self.role == Role.DELEGATION and not self.member_id:
-            raise ValidationError({"member": "A delegation user must belong to a member."})
+            raise ValidationError({"member": gettext("A delegation user must belong to a member.")})
 
 
 class ChairTerm(TrackedModel):
@@ -167,7 +172,7 @@ class ChairTerm(TrackedModel):
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "A term cannot end before it starts."})
+            raise ValidationError({"ends_on": gettext("A term cannot end before it starts.")})
 
     def covers(self, day) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.utils.translation import gettext
+
 from core.actors import Actor
 from core.choices import Channel
 from core.errors import Forbidden, NotFound
@@ -89,7 +91,7 @@ def can_manage_members(actor: Actor) -> bool:
 
 def require_manage_members(actor: Actor) -> None:
     if not can_manage_members(actor):
-        raise Forbidden("Only the secretariat manages the member list.")
+        raise Forbidden(gettext("Only the secretariat manages the member list."))
 
 
 # The rules as checks: services call them first; an edit page calls the same one before it
@@ -100,11 +102,11 @@ def require_edit_delegation(actor: Actor, member: Member) -> None:
     if can_edit_delegation(actor, member):
         return
     if not actor.can_write or actor.is_secretariat or actor.acts_for(member.pk):
-        raise Forbidden("This account may only read.")
+        raise Forbidden(gettext("This account may only read."))
     # Another delegation's people: answer as if they did not exist.
-    raise NotFound("No such delegation.")
+    raise NotFound(gettext("No such delegation."))
 
 
 def require_manage_chair_terms(actor: Actor) -> None:
     if not can_manage_chair_terms(actor):
-        raise Forbidden("Only the secretariat keeps the chair rotation.")
+        raise Forbidden(gettext("Only the secretariat keeps the chair rotation."))

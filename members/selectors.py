@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from core.actors import Actor
 from core.selectors import get_visible
@@ -35,7 +36,7 @@ def delegate_list(*, actor: Actor) -> QuerySet[Delegate]:
 
 
 def delegate_get(*, actor: Actor, pk: int) -> Delegate:
-    return get_visible(delegate_list(actor=actor), pk, "No such delegate.")
+    return get_visible(delegate_list(actor=actor), pk, gettext_lazy("No such delegate."))
 
 
 def member_group_list(*, actor: Actor) -> QuerySet[MemberGroup]:
@@ -58,7 +59,7 @@ def chair_term_list(*, actor: Actor) -> QuerySet[ChairTerm]:
 
 
 def chair_term_get(*, actor: Actor, pk: int) -> ChairTerm:
-    return get_visible(chair_term_list(actor=actor), pk, "No such chair term.")
+    return get_visible(chair_term_list(actor=actor), pk, gettext_lazy("No such chair term."))
 
 
 def _chair_terms() -> list[ChairTerm]:

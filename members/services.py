@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.actors import Actor
 from core.errors import Forbidden
@@ -116,7 +117,9 @@ def chair_term_validate(term: ChairTerm) -> None:
     clashes = list(overlapping_chair_terms(term)[:3])
     if clashes:
         listed = "; ".join(str(clash) for clash in clashes)
-        raise ValidationError({"starts_on": f"Overlaps an existing term: {listed}."})
+        raise ValidationError(
+            {"starts_on": gettext("Overlaps an existing term: %(terms)s.") % {"terms": listed}}
+        )
 
 
 @transaction.atomic
@@ -253,11 +256,11 @@ def partner_token_create(
     """
     _require(actor.is_admin, "Only a secretariat admin issues API tokens.")
     if member is not None and user is not None:
-        raise ValidationError({"user": "A token acts for a member or as a user, not both."})
+        raise ValidationError({"user": gettext("A token acts for a member or as a user, not both.")})
     if user is not None and permissions.actor_for_user(user) is None:
-        raise ValidationError({"user": "This account is inactive or has no role."})
+        raise ValidationError({"user": gettext("This account is inactive or has no role.")})
     if expires_in_days is not None and expires_in_days < 1:
-        raise ValidationError({"expires_days": "Give a whole number of days, 1 or more."})
+        raise ValidationError({"expires_days": gettext("Give a whole number of days, 1 or more.")})
     if expires_in_days is None:
         expires_in_days = settings.FORGE_PARTNER_TOKEN_DAYS  # no token lives forever by default
     prefix = secrets.token_hex(4)

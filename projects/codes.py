@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -62,7 +62,7 @@ def country_display_name(code: str) -> str:
 def validate_country(value: str) -> None:
     if value not in countries():
         raise ValidationError(
-            "“%(value)s” is not an ISO 3166-1 alpha-2 country code (for example ZM for Zambia).",
+            gettext("“%(value)s” is not an ISO 3166-1 alpha-2 country code (for example ZM for Zambia)."),
             code="unknown_country",
             params={"value": value},
         )
@@ -71,7 +71,7 @@ def validate_country(value: str) -> None:
 def validate_currency(value: str) -> None:
     if value not in currencies():
         raise ValidationError(
-            "“%(value)s” is not an ISO 4217 currency code (for example USD, EUR, JPY).",
+            gettext("“%(value)s” is not an ISO 4217 currency code (for example USD, EUR, JPY)."),
             code="unknown_currency",
             params={"value": value},
         )

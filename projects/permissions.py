@@ -17,6 +17,7 @@ not change answers 403; one it may not see answers 404.
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
 
 from core import confidentiality
 from core.actors import Actor
@@ -81,7 +82,7 @@ def can_edit_commitment(actor: Actor, commitment: FundingCommitment) -> bool:
 def require_visible(actor: Actor, project: JointProject) -> None:
     """For writes that name a project: 404 when the actor may not see it at all."""
     if not JointProject.objects.filter(visible_q(actor), pk=project.pk).exists():
-        raise NotFound("No such project.")
+        raise NotFound(gettext("No such project."))
 
 
 def require(allowed: bool, actor: Actor, project: JointProject, message: str) -> None:
@@ -98,7 +99,7 @@ def require(allowed: bool, actor: Actor, project: JointProject, message: str) ->
 
 def require_register(actor: Actor) -> None:
     if not can_manage_projects(actor):
-        raise Forbidden("Only the secretariat registers joint projects.")
+        raise Forbidden(gettext("Only the secretariat registers joint projects."))
 
 
 def require_manage(

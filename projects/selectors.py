@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core import confidentiality
 from core.actors import Actor
@@ -125,7 +126,7 @@ def project_list(*, actor: Actor, on: datetime.date | None = None) -> QuerySet[J
 
 
 def project_get(*, actor: Actor, pk) -> JointProject:
-    return get_visible(project_list(actor=actor), pk, "No such project.")
+    return get_visible(project_list(actor=actor), pk, gettext_lazy("No such project."))
 
 
 def stage_history(*, project: JointProject) -> list[StageChange]:
@@ -144,7 +145,7 @@ def participant_list(*, actor: Actor) -> QuerySet[ProjectParticipant]:
 
 
 def participant_get(*, actor: Actor, pk) -> ProjectParticipant:
-    return get_visible(participant_list(actor=actor), pk, "No such participant.")
+    return get_visible(participant_list(actor=actor), pk, gettext_lazy("No such participant."))
 
 
 def milestone_list(*, actor: Actor, on: datetime.date | None = None) -> QuerySet[Milestone]:
@@ -159,7 +160,7 @@ def milestone_list(*, actor: Actor, on: datetime.date | None = None) -> QuerySet
 
 
 def milestone_get(*, actor: Actor, pk) -> Milestone:
-    return get_visible(milestone_list(actor=actor), pk, "No such milestone.")
+    return get_visible(milestone_list(actor=actor), pk, gettext_lazy("No such milestone."))
 
 
 def commitment_list(*, actor: Actor) -> QuerySet[FundingCommitment]:
@@ -175,7 +176,7 @@ def commitment_list(*, actor: Actor) -> QuerySet[FundingCommitment]:
 
 
 def commitment_get(*, actor: Actor, pk) -> FundingCommitment:
-    return get_visible(commitment_list(actor=actor), pk, "No such funding commitment.")
+    return get_visible(commitment_list(actor=actor), pk, gettext_lazy("No such funding commitment."))
 
 
 def update_list(*, actor: Actor) -> QuerySet[ProjectUpdate]:
@@ -183,7 +184,7 @@ def update_list(*, actor: Actor) -> QuerySet[ProjectUpdate]:
 
 
 def update_get(*, actor: Actor, pk) -> ProjectUpdate:
-    return get_visible(update_list(actor=actor), pk, "No such project update.")
+    return get_visible(update_list(actor=actor), pk, gettext_lazy("No such project update."))
 
 
 # Totals --------------------------------------------------------------------------------

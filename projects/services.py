@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.actors import Actor
 from core.choices import AuditAction
@@ -85,12 +86,12 @@ def _check_meeting_links(
         announced_at is not None
         and not meeting_selectors.meeting_list(actor=actor).filter(pk=announced_at.pk).exists()
     ):
-        raise ValidationError({"announced_at": "No such meeting."})
+        raise ValidationError({"announced_at": gettext("No such meeting.")})
     if (
         action_item is not None
         and not meeting_selectors.action_item_list(actor=actor).filter(pk=action_item.pk).exists()
     ):
-        raise ValidationError({"action_item": "No such action item."})
+        raise ValidationError({"action_item": gettext("No such action item.")})
 
 
 # Minerals (reference data) -------------------------------------------------------------
@@ -99,14 +100,14 @@ def _check_meeting_links(
 @transaction.atomic
 def mineral_create(*, actor: Actor, **fields: Any) -> Mineral:
     if not permissions.can_manage_projects(actor):
-        raise Forbidden("Only the secretariat keeps the mineral list.")
+        raise Forbidden(gettext("Only the secretariat keeps the mineral list."))
     return tracked_create(Mineral(**require_settable(fields, MINERAL_FIELDS)), actor=actor)
 
 
 @transaction.atomic
 def mineral_update(*, actor: Actor, mineral: Mineral, **fields: Any) -> Mineral:
     if not permissions.can_manage_projects(actor):
-        raise Forbidden("Only the secretariat keeps the mineral list.")
+        raise Forbidden(gettext("Only the secretariat keeps the mineral list."))
     return tracked_update(mineral, actor=actor, fields=require_settable(fields, MINERAL_FIELDS))
 
 
@@ -136,7 +137,7 @@ def _set_related(project: JointProject, *, actor: Actor, name: str, values: Iter
 
 def _check_minerals(minerals) -> None:
     if minerals is not None and not list(minerals):
-        raise ValidationError({"minerals": "Choose at least one mineral."})
+        raise ValidationError({"minerals": gettext("Choose at least one mineral.")})
 
 
 @transaction.atomic
@@ -202,7 +203,12 @@ def project_update(*, actor: Actor, project: JointProject, **fields: Any) -> Joi
 
 def _check_lead_not_participant(project: JointProject, member: Member) -> None:
     if ProjectParticipant.objects.filter(project=project, member=member).exists():
-        raise ValidationError({"lead_member": f"{member.name} is a participant; remove it there first."})
+        raise ValidationError(
+            {
+                "lead_member": gettext("%(member)s is a participant; remove it there first.")
+                % {"member": member.name}
+            }
+        )
 
 
 @transaction.atomic
@@ -212,10 +218,10 @@ def project_stage_change(
     """Move a project to another stage and record the step (secretariat or lead member)."""
     permissions.require_move_stage(actor, project)
     if to_stage not in Stage.values:
-        raise ValidationError({"stage": f"“{to_stage}” is not a project stage."})
+        raise ValidationError({"stage": gettext("“%(value)s” is not a project stage.") % {"value": to_stage}})
     on = on or _today()
     if on > _today():
-        raise ValidationError({"on": "A stage change cannot be dated in the future."})
+        raise ValidationError({"on": gettext("A stage change cannot be dated in the future.")})
     locked = JointProject.objects.select_for_update().get(pk=project.pk)
     if locked.stage == to_stage:
         return locked
@@ -243,7 +249,9 @@ def participant_add(
 ) -> ProjectParticipant:
     permissions.require_manage(actor, project, "Only the secretariat changes participants.")
     if member.pk == project.lead_member_id:
-        raise ValidationError({"member": f"{member.name} already leads the project."})
+        raise ValidationError(
+            {"member": gettext("%(member)s already leads the project.") % {"member": member.name}}
+        )
     participant = tracked_create(ProjectParticipant(project=project, member=member, role=role), actor=actor)
     touch(project)  # a new member now sees (and syncs) the project
     project_reminders_plan(project=project)  # its focal points now get milestone reminders
@@ -270,7 +278,7 @@ def participant_remove(*, actor: Actor, participant: ProjectParticipant) -> None
 
 def _check_done_on(done_on: datetime.date | None) -> None:
     if done_on is not None and done_on > _today():
-        raise ValidationError({"done_on": "A milestone cannot be done on a day still to come."})
+        raise ValidationError({"done_on": gettext("A milestone cannot be done on a day still to come.")})
 
 
 @transaction.atomic
@@ -336,10 +344,15 @@ def _check_transition(current: str, wanted: str) -> None:
         return
     step = funding_next(current)
     if step is None or step[0] != wanted:
-        allowed = f"only move to {FundingStatus(step[0]).label.lower()}" if step else "not change any more"
-        raise ValidationError(
-            {"status": f"A {FundingStatus(current).label.lower()} commitment can {allowed}."}
-        )
+        names = {"current": FundingStatus(current).label.lower()}
+        if step:
+            message = gettext("A %(current)s commitment can only move to %(next)s.") % {
+                **names,
+                "next": FundingStatus(step[0]).label.lower(),
+            }
+        else:
+            message = gettext("A %(current)s commitment can not change any more.") % names
+        raise ValidationError({"status": message})
 
 
 def _fill_step_dates(status: str, fields: dict[str, Any], current: FundingCommitment | None) -> None:
@@ -355,9 +368,11 @@ def _fill_step_dates(status: str, fields: dict[str, Any], current: FundingCommit
 def _require_own_commitment(actor: Actor, project: JointProject, member: Member) -> None:
     permissions.require_work(actor, project)
     if not actor.is_secretariat and not actor.acts_for(member.pk):
-        raise Forbidden("A delegation records only its own member's commitments.")
+        raise Forbidden(gettext("A delegation records only its own member's commitments."))
     if not permissions.member_takes_part(member.pk, project):
-        raise ValidationError({"member": f"{member.name} does not take part in this project."})
+        raise ValidationError(
+            {"member": gettext("%(member)s does not take part in this project.") % {"member": member.name}}
+        )
 
 
 @transaction.atomic
@@ -378,7 +393,9 @@ def commitment_create(
     _require_own_commitment(actor, project, member)
     _check_meeting_links(actor, announced_at=announced_at)
     if status not in FundingStatus.values:
-        raise ValidationError({"status": f"“{status}” is not a commitment status."})
+        raise ValidationError(
+            {"status": gettext("“%(value)s” is not a commitment status.") % {"value": status}}
+        )
     dates = {"approved_on": approved_on, "disbursed_on": disbursed_on}
     _fill_step_dates(status, dates, None)
     commitment = FundingCommitment(
@@ -403,7 +420,9 @@ def commitment_update(*, actor: Actor, commitment: FundingCommitment, **fields: 
     _check_meeting_links(actor, announced_at=fields.get("announced_at"))
     status = fields.get("status", commitment.status)
     if status not in FundingStatus.values:
-        raise ValidationError({"status": f"“{status}” is not a commitment status."})
+        raise ValidationError(
+            {"status": gettext("“%(value)s” is not a commitment status.") % {"value": status}}
+        )
     _check_transition(commitment.status, status)
     if status != commitment.status:
         _fill_step_dates(status, fields, commitment)
@@ -417,7 +436,9 @@ def commitment_advance(
     """Take the next step of the life cycle, dated `on` (today by default)."""
     step = funding_next(commitment.status)
     if step is None:
-        raise ValidationError({"status": "This commitment has been disbursed; there is no next step."})
+        raise ValidationError(
+            {"status": gettext("This commitment has been disbursed; there is no next step.")}
+        )
     status, date_field = step
     return commitment_update(
         actor=actor, commitment=commitment, status=status, **{date_field: on or _today()}

@@ -41,7 +41,10 @@ PROPER_NOUNS = (
     "FORGE",
     "iCalendar",
     "toz",  # troy ounce, the unit's symbol
+    "Message-ID",  # the e-mail header's name
 )
+# Addresses and identifiers: e-mail addresses, URLs, dotted names such as meetings.upsert.
+IDENTIFIER = re.compile(r"\S+@\S+|https?://\S+|\b\w+(?:\.[\w*]+)+\b")
 
 
 class _VisibleText(HTMLParser):
@@ -97,6 +100,7 @@ def english_left(html: str, data: tuple[str, ...] = (), names: tuple[str, ...] =
             continue
         for known in skipped:
             text = text.replace(known, " ")
+        text = IDENTIFIER.sub(" ", text)
         if ENGLISH_WORD.search(text):
             left.append(" ".join(text.split()))
     return left

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from core.actors import Actor
 from core.errors import Forbidden
@@ -19,7 +20,7 @@ from core.selectors import get_visible
 def _require_secretariat(actor: Actor) -> None:
     """The queue and the outbox are the secretariat's: anyone else is refused (a 403 page)."""
     if not actor.is_secretariat:
-        raise Forbidden("The reminder queue and the outbox are the secretariat's.")
+        raise Forbidden(gettext("The reminder queue and the outbox are the secretariat's."))
 
 
 def reminder_list(*, actor: Actor) -> QuerySet[Reminder]:
@@ -29,7 +30,7 @@ def reminder_list(*, actor: Actor) -> QuerySet[Reminder]:
 
 
 def reminder_get(*, actor: Actor, pk: int) -> Reminder:
-    return get_visible(reminder_list(actor=actor), pk, "No such reminder.")
+    return get_visible(reminder_list(actor=actor), pk, gettext_lazy("No such reminder."))
 
 
 def sent_mail_list(*, actor: Actor) -> QuerySet[SentMail]:
@@ -38,7 +39,9 @@ def sent_mail_list(*, actor: Actor) -> QuerySet[SentMail]:
 
 
 def sent_mail_get(*, actor: Actor, pk: int) -> SentMail:
-    return get_visible(sent_mail_list(actor=actor).select_related("resend_of"), pk, "No such email.")
+    return get_visible(
+        sent_mail_list(actor=actor).select_related("resend_of"), pk, gettext_lazy("No such email.")
+    )
 
 
 def notification_list(*, actor: Actor) -> QuerySet[Notification]:

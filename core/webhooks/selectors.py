@@ -7,6 +7,7 @@ The secretariat sees them all, with the delivery log.
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from core.actors import Actor
 from core.errors import Forbidden
@@ -27,7 +28,7 @@ def subscription_list(*, actor: Actor) -> QuerySet[WebhookSubscription]:
 
 def _require_log(actor: Actor) -> None:
     if not permissions.can_view_log(actor):
-        raise Forbidden("The webhook log is for the secretariat.")
+        raise Forbidden(gettext("The webhook log is for the secretariat."))
 
 
 def subscription_overview(*, actor: Actor) -> QuerySet[WebhookSubscription]:
@@ -41,7 +42,7 @@ def subscription_overview(*, actor: Actor) -> QuerySet[WebhookSubscription]:
 
 
 def subscription_get(*, actor: Actor, pk: int) -> WebhookSubscription:
-    return get_visible(subscription_list(actor=actor), pk, "No such webhook subscription.")
+    return get_visible(subscription_list(actor=actor), pk, gettext_lazy("No such webhook subscription."))
 
 
 def delivery_list(*, actor: Actor) -> QuerySet[WebhookDelivery]:
@@ -56,7 +57,9 @@ def delivery_list(*, actor: Actor) -> QuerySet[WebhookDelivery]:
 def delivery_get(*, actor: Actor, pk: int) -> WebhookDelivery:
     """A delivery with its attempts, oldest first."""
     attempts = Prefetch("attempts", queryset=WebhookAttempt.objects.order_by("number"))
-    return get_visible(delivery_list(actor=actor).prefetch_related(attempts), pk, "No such webhook delivery.")
+    return get_visible(
+        delivery_list(actor=actor).prefetch_related(attempts), pk, gettext_lazy("No such webhook delivery.")
+    )
 
 
 # The secretariat's log pages: the same reads, refused (403) to anyone else, who may know the

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.actors import Actor
 from core.services import require_settable
@@ -23,7 +24,7 @@ AGENDA_FIELDS = {"title", "description", "duration_minutes", "presenter"}
 def _check_documents(meeting: Meeting, documents: Iterable[Document]) -> list[Document]:
     documents = list(documents)
     if any(document.meeting_id != meeting.pk for document in documents):
-        raise ValidationError({"documents": "Link only this meeting's documents."})
+        raise ValidationError({"documents": gettext("Link only this meeting's documents.")})
     return documents
 
 
@@ -84,7 +85,7 @@ def agenda_reorder(*, actor: Actor, meeting: Meeting, order: list[int]) -> list[
     locked = row_lock(meeting)
     items = {item.pk: item for item in locked.agenda_items.select_for_update().order_by("position")}
     if sorted(order) != sorted(items) or len(set(order)) != len(order):
-        raise ValidationError({"order": "List every agenda item of this meeting exactly once."})
+        raise ValidationError({"order": gettext("List every agenda item of this meeting exactly once.")})
     before = list(items)
     if before == list(order):
         return [items[pk] for pk in order]

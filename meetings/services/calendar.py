@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.actors import Actor
 from core.errors import NotFound
@@ -25,11 +26,11 @@ def calendar_feed_issue(*, actor: Actor, user=None, member: Member | None = None
     The returned feed carries its secret as `.secret`, to show once: only a hash is stored.
     """
     if (user is None) == (member is None):
-        raise ValidationError("A calendar belongs to a user or to a delegation.")
+        raise ValidationError(gettext("A calendar belongs to a user or to a delegation."))
     if user is not None and actor.user_id != user.pk:
-        raise NotFound("No such calendar.")
+        raise NotFound(gettext("No such calendar."))
     if member is not None and not permissions.can_act_for_member(actor, member.pk):
-        raise NotFound("No such calendar.")
+        raise NotFound(gettext("No such calendar."))
     now = timezone.now()
     owner = {"user": user} if user is not None else {"member": member}
     for old in CalendarFeedToken.objects.select_for_update().filter(revoked_at__isnull=True, **owner):

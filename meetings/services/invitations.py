@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from core.actors import Actor
 from core.tracking import touch, tracked_create, tracked_update
@@ -30,7 +32,8 @@ INVITABLE_STATUSES = (
 
 def _require_open(meeting: Meeting, field: str) -> None:
     if meeting.status in CLOSED_STATUSES:
-        raise ValidationError({field: f"The meeting is {meeting.get_status_display().lower()}."})
+        status = meeting.get_status_display().lower()
+        raise ValidationError({field: gettext("The meeting is %(status)s.") % {"status": status}})
 
 
 @transaction.atomic
@@ -57,9 +60,9 @@ def invitations_send(
     elif chosen or statuses:
         targets = Member.objects.filter(pk__in=chosen) | Member.objects.filter(status__in=statuses)
     else:
-        raise ValidationError({"members": "Choose members, member statuses, or all members."})
+        raise ValidationError({"members": gettext("Choose members, member statuses, or all members.")})
     if seats_quota < 1:
-        raise ValidationError({"seats_quota": "Give at least one seat."})
+        raise ValidationError({"seats_quota": gettext("Give at least one seat.")})
     already = set(locked.invitations.values_list("member_id", flat=True))
     created = [
         tracked_create(Invitation(meeting=locked, member=member, seats_quota=seats_quota), actor=actor)
@@ -77,14 +80,15 @@ def invitation_answer(*, actor: Actor, invitation: Invitation, status: str) -> I
     permissions.require_act_for(actor, invitation.member_id)
     locked = row_lock(invitation)
     if status not in ANSWERS:
-        raise ValidationError({"status": "Answer accepted, declined or tentative."})
+        raise ValidationError({"status": gettext("Answer accepted, declined or tentative.")})
     meeting = locked.meeting
     _require_open(meeting, "status")
     on_behalf = not actor.acts_for(locked.member_id)
     if not on_behalf and meeting.rsvp_deadline and timezone.now() > meeting.rsvp_deadline:
         raise ValidationError(
             {
-                "status": f"The RSVP deadline passed on {meeting.rsvp_deadline:%d %b %Y %H:%M} UTC; ask the secretariat."
+                "status": gettext("The RSVP deadline passed on %(when)s UTC; ask the secretariat.")
+                % {"when": date_format(meeting.rsvp_deadline, gettext("j M Y, H:i"))}
             }
         )
     saved = tracked_update(
@@ -115,7 +119,10 @@ def invitation_update(*, actor: Actor, invitation: Invitation, seats_quota: int)
     registered = selectors.active_registration_count(locked)
     if seats_quota < max(registered, 1):
         raise ValidationError(
-            {"seats_quota": f"Give at least {max(registered, 1)}: {registered} delegate(s) are registered."}
+            {
+                "seats_quota": gettext("Give at least %(least)s: %(registered)s delegate(s) are registered.")
+                % {"least": max(registered, 1), "registered": registered}
+            }
         )
     return tracked_update(locked, actor=actor, fields={"seats_quota": seats_quota})
 
@@ -144,13 +151,25 @@ def invitation_credentials_upload(*, actor: Actor, invitation: Invitation, file)
 
 def _check_delegate(invitation: Invitation, delegate: Delegate) -> None:
     if delegate.member_id != invitation.member_id:
-        raise ValidationError({"delegate": f"Choose a person from {invitation.member.name}'s delegation."})
+        raise ValidationError(
+            {
+                "delegate": gettext("Choose a person from %(member)s's delegation.")
+                % {"member": invitation.member.name}
+            }
+        )
     if not delegate.is_active_on(
         selectors.local_date(invitation.meeting.starts_at, invitation.meeting.venue_time_zone)
     ):
-        raise ValidationError({"delegate": f"{delegate.full_name} is not active on the meeting's date."})
+        raise ValidationError(
+            {
+                "delegate": gettext("%(name)s is not active on the meeting's date.")
+                % {"name": delegate.full_name}
+            }
+        )
     if invitation.registrations.filter(status=RegistrationStatus.ACTIVE, delegate=delegate).exists():
-        raise ValidationError({"delegate": f"{delegate.full_name} is already registered."})
+        raise ValidationError(
+            {"delegate": gettext("%(name)s is already registered.") % {"name": delegate.full_name}}
+        )
 
 
 @transaction.atomic
@@ -166,13 +185,16 @@ def registration_add(
     locked = Invitation.objects.select_for_update().select_related("meeting", "member").get(pk=invitation.pk)
     _require_open(locked.meeting, "delegate")
     if locked.status not in (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE):
-        raise ValidationError({"invitation": "Accept the invitation before registering delegates."})
+        raise ValidationError({"invitation": gettext("Accept the invitation before registering delegates.")})
     _check_delegate(locked, delegate)
     registered = selectors.active_registration_count(locked)
     if registered >= locked.seats_quota:
         raise ValidationError(
             {
-                "delegate": f"All {locked.seats_quota} seats of this delegation are taken; withdraw or substitute someone."
+                "delegate": gettext(
+                    "All %(seats)s seats of this delegation are taken; withdraw or substitute someone."
+                )
+                % {"seats": locked.seats_quota}
             }
         )
     registration = Registration(
@@ -199,7 +221,7 @@ def registration_substitute(
     _require_open(locked_invitation.meeting, "delegate")
     current = row_lock(registration)
     if current.status != RegistrationStatus.ACTIVE:
-        raise ValidationError({"delegate": "Only a registered delegate can be substituted."})
+        raise ValidationError({"delegate": gettext("Only a registered delegate can be substituted.")})
     _check_delegate(locked_invitation, delegate)
     substitute = tracked_create(
         Registration(
@@ -225,7 +247,7 @@ def registration_withdraw(*, actor: Actor, registration: Registration) -> Regist
     permissions.require_act_for(actor, registration.invitation.member_id)
     current = row_lock(registration)
     if current.status != RegistrationStatus.ACTIVE:
-        raise ValidationError({"status": "This registration is no longer active."})
+        raise ValidationError({"status": gettext("This registration is no longer active.")})
     saved = tracked_update(
         current, actor=actor, fields={"status": RegistrationStatus.WITHDRAWN}, action="withdraw"
     )

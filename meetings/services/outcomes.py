@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.actors import Actor
 from core.errors import Forbidden
@@ -62,10 +63,12 @@ def action_item_update(*, actor: Actor, item: ActionItem, **fields: Any) -> Acti
     fields = require_settable(fields, ACTION_ITEM_FIELDS)
     if not permissions.can_manage_meetings(actor):
         if not permissions.can_update_action_item_status(actor, item.owner_id):
-            raise Forbidden("Only the secretariat or the owning delegation updates this action item.")
+            raise Forbidden(
+                gettext("Only the secretariat or the owning delegation updates this action item.")
+            )
         if set(fields) - {"status"}:
             raise ValidationError(
-                dict.fromkeys(sorted(set(fields) - {"status"}), "Only the secretariat changes this.")
+                dict.fromkeys(sorted(set(fields) - {"status"}), gettext("Only the secretariat changes this."))
             )
     _check_same_meeting(item.meeting, "outcome", fields.get("outcome"))
     saved = tracked_update(item, actor=actor, fields=fields)

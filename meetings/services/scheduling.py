@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.actors import Actor
 from core.services import require_settable
@@ -64,7 +65,7 @@ def meeting_schedule(
     None) by the chair on its first day where it takes place; a date in a rotation gap is flagged."""
     permissions.require_manage(actor)
     if status not in (MeetingStatus.DRAFT, MeetingStatus.ANNOUNCED):
-        raise ValidationError({"status": "A new meeting starts as a draft or announced."})
+        raise ValidationError({"status": gettext("A new meeting starts as a draft or announced.")})
     meeting = Meeting(status=status, **require_settable(fields, MEETING_FIELDS))
     meeting.full_clean()
     for name, value in _date_dependent(meeting, follow_rotation=meeting.chaired_by_id is None).items():
@@ -117,14 +118,23 @@ def meeting_update(
 def status_move_check(current: str, wanted: str) -> None:
     """The one place that says which status moves are legal."""
     if wanted not in MeetingStatus.values:
-        raise ValidationError({"status": f"“{wanted}” is not a meeting status."})
+        raise ValidationError({"status": gettext("“%(value)s” is not a meeting status.") % {"value": wanted}})
     if wanted not in MEETING_TRANSITIONS[current]:
         allowed = ", ".join(MeetingStatus(s).label.lower() for s in sorted(MEETING_TRANSITIONS[current]))
         raise ValidationError(
             {
-                "status": f"A meeting cannot go from {MeetingStatus(current).label.lower()} to "
-                f"{MeetingStatus(wanted).label.lower()}"
-                + (f"; from here it can become: {allowed}." if allowed else "; this status is final.")
+                "status": (
+                    gettext(
+                        "A meeting cannot go from %(current)s to %(wanted)s; from here it can become: %(allowed)s."
+                    )
+                    if allowed
+                    else gettext("A meeting cannot go from %(current)s to %(wanted)s; this status is final.")
+                )
+                % {
+                    "current": MeetingStatus(current).label.lower(),
+                    "wanted": MeetingStatus(wanted).label.lower(),
+                    "allowed": allowed,
+                }
             }
         )
 

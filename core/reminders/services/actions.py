@@ -21,10 +21,10 @@ from core.tracking import audit_record
 def sent_mail_resend(*, actor: Actor, mail: SentMail) -> Reminder:
     """Send a logged email again, as a new reminder through the normal, reliable path."""
     if not (actor.is_secretariat and actor.can_write):
-        raise Forbidden("Only the secretariat resends email.")
+        raise Forbidden(gettext("Only the secretariat resends email."))
     original = mail.reminder
     if original is None:
-        raise ValidationError({"reminder": "The reminder behind this email no longer exists."})
+        raise ValidationError({"reminder": gettext("The reminder behind this email no longer exists.")})
     now = timezone.now()
     resend = Reminder(
         kind=original.kind,
@@ -50,7 +50,7 @@ def sent_mail_resend(*, actor: Actor, mail: SentMail) -> Reminder:
 def reminder_retry(*, actor: Actor, reminder: Reminder) -> Reminder:
     """Put a failed reminder back in the queue (after fixing the address or the mail server)."""
     if not (actor.is_secretariat and actor.can_write):
-        raise Forbidden("Only the secretariat retries reminders.")
+        raise Forbidden(gettext("Only the secretariat retries reminders."))
     updated = Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.FAILED).update(
         status=ReminderStatus.PENDING,
         due_at=timezone.now(),
@@ -59,7 +59,7 @@ def reminder_retry(*, actor: Actor, reminder: Reminder) -> Reminder:
         updated_at=timezone.now(),
     )
     if not updated:
-        raise ValidationError({"status": "Only a failed reminder can be retried."})
+        raise ValidationError({"status": gettext("Only a failed reminder can be retried.")})
     audit_record(actor=actor, instance=reminder, action="retry", changes={"status": ["failed", "pending"]})
     reminder.refresh_from_db()
     return reminder
@@ -72,7 +72,7 @@ def reminder_retry(*, actor: Actor, reminder: Reminder) -> Reminder:
 def preferences_set(*, actor: Actor, opted_out: Iterable[str]) -> list[str]:
     """Replace the signed-in user's opt-outs; essential kinds cannot be opted out of."""
     if actor.user_id is None:
-        raise Forbidden("Only a signed-in user has reminder preferences.")
+        raise Forbidden(gettext("Only a signed-in user has reminder preferences."))
     opted_out = set(opted_out)
     for name in sorted(opted_out):
         kind = kind_get(name)

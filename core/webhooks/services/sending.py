@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.actors import Actor
 from core.choices import Channel
@@ -186,13 +187,13 @@ def _system_disable(subscription_id: int, reason: str, *, now: datetime.datetime
 def delivery_retry(*, actor: Actor, delivery: WebhookDelivery, now: datetime.datetime | None = None):
     """Send a failed or cancelled delivery once more (the secretariat's "retry now")."""
     if not permissions.can_manage(actor, delivery.subscription):
-        raise NotFound("No such webhook delivery.")
+        raise NotFound(gettext("No such webhook delivery."))
     now = now or timezone.now()
     locked = WebhookDelivery.objects.select_for_update().select_related("subscription").get(pk=delivery.pk)
     if locked.status not in (DeliveryStatus.FAILED, DeliveryStatus.CANCELLED):
-        raise ValidationError("Only a failed or cancelled delivery can be sent again.")
+        raise ValidationError(gettext("Only a failed or cancelled delivery can be sent again."))
     if not locked.subscription.is_active:
-        raise ValidationError("Switch the subscription back on first.")
+        raise ValidationError(gettext("Switch the subscription back on first."))
     locked.status = DeliveryStatus.PENDING
     locked.next_attempt_at = now
     locked.finished_at = None

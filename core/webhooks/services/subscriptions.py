@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.actors import Actor
 from core.choices import AuditAction, ChangeOp
@@ -102,7 +103,7 @@ def _save_audited(
 
 def _require_manage(actor: Actor, subscription: WebhookSubscription) -> None:
     if not permissions.can_manage(actor, subscription):
-        raise NotFound("No such webhook subscription.")
+        raise NotFound(gettext("No such webhook subscription."))
 
 
 def _require_room(token_id: int) -> None:
@@ -125,7 +126,7 @@ def subscription_create(
 ) -> tuple[WebhookSubscription, str]:
     """Subscribe the actor's token; returns the subscription and its secret, shown this once."""
     if not permissions.can_subscribe(actor):
-        raise Forbidden("Webhook subscriptions belong to API tokens; call the API with a token.")
+        raise Forbidden(gettext("Webhook subscriptions belong to API tokens; call the API with a token."))
     _require_room(actor.token_id)
     secret = signing.generate_secret()
     subscription = WebhookSubscription(
@@ -224,7 +225,7 @@ def subscription_rotate_secret(
 ) -> tuple[WebhookSubscription, str]:
     """A new secret; the old one keeps signing for SECRET_GRACE. Returns the new secret, shown once."""
     if not permissions.owns(actor, subscription):
-        raise NotFound("No such webhook subscription.")
+        raise NotFound(gettext("No such webhook subscription."))
     now = now or timezone.now()
     locked = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
     before = snapshot(locked)
