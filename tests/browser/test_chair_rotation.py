@@ -8,7 +8,15 @@ from tests.factories import ChairTermFactory, MemberFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_secretariat_adds_overlap_sees_error_then_adds_successor(live_server, sign_in, secretariat_user):
+# "Today" for these tests: after Korea's term below and inside its successor's (the server runs in
+# this process, so the pinned clock is the pages' clock; Chromium's own clock is not read).
+TODAY = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.UTC)
+
+
+def test_secretariat_adds_overlap_sees_error_then_adds_successor(
+    live_server, sign_in, secretariat_user, time_machine
+):
+    time_machine.move_to(TODAY, tick=True)
     # Today (after June 2026) falls in the gap left by Korea's term; the successor fills it.
     korea = MemberFactory(iso2="KR", name="Republic of Korea", capital_time_zone="Asia/Seoul")
     MemberFactory(iso2="JP", name="Japan", capital_time_zone="Asia/Tokyo")

@@ -51,8 +51,11 @@ def sign_in_by_keyboard(page, base: str, username: str) -> None:
 
 
 def test_delegation_answers_an_invitation_and_registers_a_delegate_by_keyboard(
-    live_server, page, korea_user, korea
+    live_server, page, korea_user, korea, time_machine
 ):
+    # The factory's meeting (10 March 2027) must be ahead to be listed on the home page as
+    # upcoming; the server runs in this process, so the pinned clock is the pages' clock.
+    time_machine.move_to(datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.UTC), tick=True)
     meeting = MeetingFactory(title="SOM 9", status=MeetingStatus.ANNOUNCED)
     invitation = InvitationFactory(meeting=meeting, member=korea, status=InvitationStatus.PENDING)
     DelegateFactory(member=korea, full_name="Kim Min-jun")
