@@ -218,7 +218,7 @@ class Milestone(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (due {self.due_on.isoformat()})"
+        return f"{self.title} ({self.due_on.isoformat()})"  # no words: audit entries keep it as written
 
     def status_on(self, day: datetime.date) -> str:
         return milestone_status(due_on=self.due_on, done_on=self.done_on, on=day)

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -228,7 +230,10 @@ class ProjectStage(ProjectPartEdit):
         )
 
     def get_success_message(self, saved) -> str:
-        return f"{saved.title} is now at {saved.get_stage_display().lower()}."
+        return gettext("%(title)s is now at %(stage)s.") % {
+            "title": saved.title,
+            "stage": saved.get_stage_display().lower(),
+        }
 
 
 class ParticipantAdd(ProjectPartEdit):
@@ -248,7 +253,9 @@ def participant_remove(request, pk: int):
     actor = web_actor(request)
     participant = selectors.participant_get(actor=actor, pk=pk)
     services.participant_remove(actor=actor, participant=participant)
-    messages.success(request, f"{participant.member.name} no longer takes part.")
+    messages.success(
+        request, gettext("%(member)s no longer takes part.") % {"member": participant.member.name}
+    )
     return redirect(participant.project)
 
 
@@ -288,7 +295,11 @@ def milestone_complete(request, pk: int):
     actor = web_actor(request)
     milestone = selectors.milestone_get(actor=actor, pk=pk)
     saved = services.milestone_complete(actor=actor, milestone=milestone)
-    messages.success(request, f"Marked “{saved.title}” done on {saved.done_on:%d %b %Y}.")
+    messages.success(
+        request,
+        gettext("Marked “%(title)s” done on %(day)s.")
+        % {"title": saved.title, "day": date_format(saved.done_on, gettext("j M Y"))},
+    )
     return redirect(milestone.project)
 
 
@@ -303,7 +314,11 @@ class CommitmentCreate(WorkEdit):
         return services.commitment_create(actor=self.actor, project=self.parent, **fields)
 
     def get_success_message(self, saved) -> str:
-        return f"Recorded {saved.currency} {format_amount(saved.amount)} from {saved.member.name}."
+        return gettext("Recorded %(currency)s %(amount)s from %(member)s.") % {
+            "currency": saved.currency,
+            "amount": format_amount(saved.amount),
+            "member": saved.member.name,
+        }
 
 
 class CommitmentEdit(WorkEdit):
@@ -326,7 +341,9 @@ def commitment_advance(request, pk: int):
     actor = web_actor(request)
     commitment = selectors.commitment_get(actor=actor, pk=pk)
     saved = services.commitment_advance(actor=actor, commitment=commitment)
-    messages.success(request, f"The commitment is now {saved.get_status_display().lower()}.")
+    messages.success(
+        request, gettext("The commitment is now %(status)s.") % {"status": saved.get_status_display().lower()}
+    )
     return redirect(commitment.project)
 
 

@@ -69,7 +69,7 @@ def subscription_disable(request, pk: int):
     services.subscription_disable(
         actor=actor, subscription=subscription, reason="Switched off by the secretariat."
     )
-    messages.success(request, "Subscription switched off; its waiting deliveries are cancelled.")
+    messages.success(request, _("Subscription switched off; its waiting deliveries are cancelled."))
     return redirect(subscription)
 
 
@@ -78,7 +78,7 @@ def subscription_enable(request, pk: int):
     actor = web_actor(request)
     subscription = selectors.log_subscription_get(actor=actor, pk=pk)
     services.subscription_enable(actor=actor, subscription=subscription)
-    messages.success(request, "Subscription switched back on; new changes will be delivered.")
+    messages.success(request, _("Subscription switched back on; new changes will be delivered."))
     return redirect(subscription)
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -36,7 +37,7 @@ def agenda_item_delete(request, pk: int):
     actor = web_actor(request)
     item = selectors.agenda_item_get(actor=actor, pk=pk)
     services.agenda_item_delete(actor=actor, item=item)
-    messages.success(request, f"Removed “{item.title}” from the agenda.")
+    messages.success(request, gettext("Removed “%(title)s” from the agenda.") % {"title": item.title})
     return redirect(item.meeting)
 
 

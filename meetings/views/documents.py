@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -69,7 +70,7 @@ def document_version_create(request, pk: int):
             ),
         )
         if version:
-            messages.success(request, f"Uploaded version {version.number}.")
+            messages.success(request, gettext("Uploaded version %(number)s.") % {"number": version.number})
     return redirect_with_errors(request, form, document)
 
 

@@ -70,7 +70,10 @@ def invitation_answer(request, pk: int):
             ),
         )
         if saved:
-            messages.success(request, f"Answer recorded: {saved.get_status_display().lower()}.")
+            messages.success(
+                request,
+                _("Answer recorded: %(answer)s.") % {"answer": saved.get_status_display().lower()},
+            )
             return redirect(saved)
     return redirect_with_errors(request, form, invitation)
 
@@ -94,7 +97,7 @@ def invitation_credentials(request, pk: int):
             ),
         )
         if saved:
-            messages.success(request, "Credentials uploaded.")
+            messages.success(request, _("Credentials uploaded."))
             return redirect(saved)
     return redirect_with_errors(request, form, invitation)
 
@@ -109,7 +112,7 @@ def registration_create(request, pk: int):
             lambda: services.registration_add(actor=actor, invitation=invitation, **form.cleaned_data),
         )
         if saved:
-            messages.success(request, f"Registered {saved.delegate.full_name}.")
+            messages.success(request, _("Registered %(name)s.") % {"name": saved.delegate.full_name})
             return redirect(invitation)
     return redirect_with_errors(request, form, invitation)
 
@@ -133,7 +136,10 @@ class RegistrationSubstitute(ObjectEditView):
         return services.registration_substitute(actor=self.actor, registration=self.object, **fields)
 
     def get_success_message(self, saved) -> str:
-        return f"{saved.delegate.full_name} replaces {self.object.delegate.full_name}."
+        return _("%(new)s replaces %(old)s.") % {
+            "new": saved.delegate.full_name,
+            "old": self.object.delegate.full_name,
+        }
 
     def get_success_url(self, saved) -> str:
         return self.object.invitation.get_absolute_url()

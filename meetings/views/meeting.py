@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -153,7 +154,10 @@ def meeting_status(request, pk: int):
             ),
         )
         if saved:
-            messages.success(request, f"The meeting is now {saved.get_status_display().lower()}.")
+            messages.success(
+                request,
+                gettext("The meeting is now %(status)s.") % {"status": saved.get_status_display().lower()},
+            )
             return redirect(saved)
     for errors in form.errors.values():
         for error in errors:

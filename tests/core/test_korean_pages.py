@@ -176,7 +176,7 @@ def _projects_and_meetings(korea, japan) -> dict:
         title="Jeju lithium refinery", lead_member=korea, minerals=[lithium], segment=Segment.EXTRACTION
     )
     ParticipantFactory(project=project, member=japan)
-    MilestoneFactory(project=project, title="Financial close", due_on=datetime.date(2026, 10, 1))
+    milestone = MilestoneFactory(project=project, title="Financial close", due_on=datetime.date(2026, 10, 1))
     MilestoneFactory(
         project=project,
         title="Offtake signed",
@@ -197,7 +197,12 @@ def _projects_and_meetings(korea, japan) -> dict:
         invitation=invitation, delegate=DelegateFactory(member=korea, full_name="Kim Min-jun")
     )
     InvitationFactory(meeting=meeting, member=japan, status=InvitationStatus.DECLINED, answered_at=NOW)
-    return {"project": project.pk, "meeting": meeting.pk, "invitation": invitation.pk}
+    return {
+        "project": project.pk,
+        "meeting": meeting.pk,
+        "invitation": invitation.pk,
+        "milestone": milestone.pk,
+    }
 
 
 def _members(korea, korea_user) -> dict:
@@ -304,6 +309,16 @@ def test_sign_in_and_error_pages_in_korean_have_no_english_left(client, korea_cl
     _assert_korean(client, "/login/")
     _assert_korean(korea_client, "/reminders/", status=403)
     _assert_korean(korea_client, "/meetings/999999/", status=404)
+
+
+@pytest.mark.django_db
+def test_confirmation_after_a_change_in_korean_has_no_english_left(korea_client, world):
+    korea_client.cookies["django_language"] = "ko"
+    with time_machine.travel(NOW, tick=False):
+        response = korea_client.post(f"/projects/milestones/{world['milestone']}/done/", follow=True)
+    page = response.content.decode()
+    assert "“Financial close”을(를) 2026년 11월 30일에 완료로 표시했습니다." in page
+    assert english_left(page, DATA + TYPED, USER_NAMES) == []
 
 
 def test_english_left_finds_english_and_skips_data_and_codes():
