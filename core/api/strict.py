@@ -8,7 +8,11 @@ anything else. Every write path (core.api.views, core.api.writes) runs `check_js
 on a JSON body before the serializer validates it: a value of the wrong JSON type is a 400
 naming the field, like any other validation failure.
 
-Form and multipart bodies carry only strings (and files): they are left to the fields.
+Form and multipart bodies carry only strings (and files): they are left to the fields, but for
+one thing. DRF reads a blank form value of an optional text field as "not given" (HTML form
+semantics), so `currency=` kept the product's currency where JSON's `"currency": ""` is refused.
+The document gives one schema for every media type: a blank that the field refuses is refused
+in a form too, with the field's own message.
 """
 
 from __future__ import annotations
@@ -31,12 +35,26 @@ _NUMBER_FIELDS = (serializers.FloatField,)
 
 
 def check_json_types(serializer: serializers.BaseSerializer, data) -> None:
-    """Raise a ValidationError naming every field of `data` whose JSON type the document refuses."""
-    if isinstance(data, QueryDict) or not isinstance(data, dict):
-        return  # form data, or not an object at all (the serializer says so itself)
-    errors = _object_errors(serializer, data)
+    """Raise a ValidationError naming every field of `data` whose JSON type the document refuses
+    (or, in a form, every optional text field given blank that may not be blank)."""
+    if isinstance(data, QueryDict):
+        errors = _blank_form_errors(serializer, data)
+    elif isinstance(data, dict):
+        errors = _object_errors(serializer, data)
+    else:
+        return  # not an object at all: the serializer says so itself
     if errors:
         raise serializers.ValidationError(errors)
+
+
+def _blank_form_errors(serializer, data: QueryDict) -> dict:
+    return {
+        name: [field.error_messages["blank"]]
+        for name, field in getattr(serializer, "fields", {}).items()
+        if isinstance(field, serializers.CharField)
+        and not (field.read_only or field.required or field.allow_blank)
+        and data.get(name) == ""
+    }
 
 
 def _object_errors(serializer, data: dict) -> dict:

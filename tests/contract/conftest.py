@@ -67,10 +67,11 @@ def conforms(openapi_document):
 
 
 @pytest.fixture(scope="module")
-def gunicorn_server(django_db_setup, tmp_path_factory):
+def gunicorn_server(django_db_setup, django_db_blocker, tmp_path_factory):
     server = LiveServer(tmp_path_factory.mktemp("live-server"))
     yield server
-    server.stop()
+    with django_db_blocker.unblock():  # stop() ends the server's sessions on the test database
+        server.stop()
 
 
 @pytest.fixture

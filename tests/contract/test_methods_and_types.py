@@ -10,14 +10,16 @@ holds every path of the document to it instead.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from rest_framework.test import APIClient
 
 from decisions.models import Decision
+from markets.models import Product
 from meetings.models import Invitation
 from members.choices import TokenScope
-from tests.factories import InvitationFactory, MeetingFactory
+from tests.factories import InvitationFactory, MeetingFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +102,40 @@ def test_form_bodies_keep_their_string_values(secretariat_api):
 
     assert response.status_code == 201, response.content
     assert response.json()["title"] == DECISION["title"]
+
+
+def _product_body(product) -> dict:
+    return {"slug": product.slug, "name": product.name, "mineral": "lithium", "unit": "t", "currency": ""}
+
+
+@pytest.mark.parametrize("media_type", ["json", "multipart", "form"])
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_blank_optional_text_is_refused_in_every_media_type(secretariat_api, method, media_type):
+    # A product's currency is optional (USD by default) and may not be blank. DRF reads a blank
+    # form value of an optional field as not given, which kept the currency and answered 200.
+    product = ProductFactory(currency="EUR")
+    body = _product_body(product)
+    url = f"/api/v1/products/{product.slug}/"
+    if media_type == "form":
+        response = getattr(secretariat_api, method)(
+            url, urlencode(body), content_type="application/x-www-form-urlencoded"
+        )
+    else:
+        response = getattr(secretariat_api, method)(url, body, format=media_type)
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {"currency": ["This field may not be blank."]}
+    assert Product.objects.get(pk=product.pk).currency == "EUR"
+
+
+def test_form_body_without_an_optional_text_keeps_its_default(secretariat_api):
+    ProductFactory()  # and its mineral, lithium
+    body = {"slug": "lithium-hydroxide", "name": "Lithium hydroxide", "mineral": "lithium", "unit": "t"}
+
+    response = secretariat_api.post("/api/v1/products/", body)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["currency"] == "USD"
 
 
 def _allowed(operations: dict) -> list[str]:

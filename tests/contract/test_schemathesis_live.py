@@ -7,19 +7,19 @@ describes, no 5xx, schema-invalid input refused, deleted objects gone, auth enfo
 
 Deterministic and bounded by cases, not by time: a fixed seed, derandomised generation, two
 examples per operation in the fuzzing phase, short stateful scenarios, so every run sends the
-same requests whatever the machine's speed. What each actor runs:
-- the secretariat system: every phase on every operation, the coverage phase on the list reads
-  (see schemathesis.toml for why);
-- the delegation's write token and the forum-wide read token: examples, fuzzing and stateful
-  on every operation (the read token's writes must be refused, its reads answered).
-The operations reached and the cases generated per phase are recorded as test properties and
-printed.
+same requests whatever the machine's speed. Every actor runs every phase on every operation
+(the read token's writes must be refused with 403, its reads answered; the delegation's token
+gets 404 for what is not its own). The coverage phase sends the first case of each kind per
+operation (tests/contract/schemathesis_hooks.py says why and which), per parameter for the
+secretariat. The operations reached and the cases generated per phase are recorded as test
+properties and printed.
 """
 
 from __future__ import annotations
 
 import collections
 import json
+import os
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -31,12 +31,10 @@ from tests.contract.live import BIN
 pytestmark = pytest.mark.postgres_only  # one run is enough, on the PostgreSQL pass
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+HOOKS = Path(__file__).with_name("schemathesis_hooks.py")
 EXAMPLES_PER_OPERATION = 2
-PHASES = {
-    "secretariat": ["examples", "coverage", "fuzzing", "stateful"],
-    "delegation": ["examples", "fuzzing", "stateful"],
-    "forum": ["examples", "fuzzing", "stateful"],
-}
+PHASES = ["examples", "coverage", "fuzzing", "stateful"]
+ACTORS = ["secretariat", "delegation", "forum"]
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +45,7 @@ def schema_file(gunicorn_server, tmp_path_factory) -> Path:
     return path
 
 
-def _schemathesis(
-    url: str, schema_file: Path, token: str, phases: list[str], folder: Path
-) -> tuple[dict, Path]:
+def _schemathesis(url: str, schema_file: Path, token: str, folder: Path, env: dict) -> tuple[dict, Path]:
     report, events = folder / "report.json", folder / "events.ndjson"
     command = [
         str(BIN / "schemathesis"),
@@ -62,7 +58,7 @@ def _schemathesis(
         "--header",
         f"Authorization: Bearer {token}",
         "--phases",
-        ",".join(phases),
+        ",".join(PHASES),
         "--checks",
         "all",
         "--max-examples",
@@ -85,7 +81,7 @@ def _schemathesis(
         str(events),
     ]
     run = subprocess.run(  # noqa: S603 - our own command line; its cache goes to the test folder
-        command, capture_output=True, text=True, timeout=900, check=False, cwd=folder
+        command, capture_output=True, text=True, timeout=900, check=False, cwd=folder, env=env
     )
     assert report.exists(), f"schemathesis wrote no report:\n{run.stdout[-4000:]}\n{run.stderr[-2000:]}"
     result = json.loads(report.read_text())
@@ -95,23 +91,47 @@ def _schemathesis(
     return result, events
 
 
+def _finished_scenarios(events: Path):
+    for line in events.read_text().splitlines():
+        finished = json.loads(line).get("ScenarioFinished")
+        if finished:
+            yield finished
+
+
 def _cases_per_phase(events: Path) -> dict[str, int]:
     cases = collections.Counter()
-    for line in events.read_text().splitlines():
-        event = json.loads(line)
-        finished = event.get("ScenarioFinished")
-        if finished:
-            cases[finished["phase"]] += len(finished["recorder"].get("cases", {}))
+    for finished in _finished_scenarios(events):
+        cases[finished["phase"]] += len(finished["recorder"].get("cases", {}))
     return dict(cases)
 
 
-@pytest.mark.parametrize("actor", list(PHASES))
+def _operations_with_coverage_cases(events: Path) -> int:
+    return len(
+        {
+            finished["recorder"]["label"]
+            for finished in _finished_scenarios(events)
+            if finished["phase"] == "coverage" and finished["recorder"].get("cases")
+        }
+    )
+
+
+def _environment(actor: str) -> dict:
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": str(HOOKS)}
+    env.pop("FORGE_COVERAGE_PER_PARAMETER", None)
+    if actor == "secretariat":
+        env["FORGE_COVERAGE_PER_PARAMETER"] = "1"
+    return env
+
+
+@pytest.mark.parametrize("actor", ACTORS)
 def test_api_conforms_to_its_document_over_http(
     gunicorn_server, schema_file, world, actor, tmp_path, record_property
 ):
-    result, events = _schemathesis(gunicorn_server.url, schema_file, world[actor], PHASES[actor], tmp_path)
+    result, events = _schemathesis(
+        gunicorn_server.url, schema_file, world[actor], tmp_path, _environment(actor)
+    )
 
-    for phase in PHASES[actor]:
+    for phase in PHASES:
         status = result["phases"][phase]
         # A read-only token creates nothing, so no stateful scenario (create, then follow the
         # links) gets past its first step: schemathesis reports the phase ran no checks.
@@ -122,8 +142,11 @@ def test_api_conforms_to_its_document_over_http(
     operations = result["operations"]
     assert operations["selected"] == operations["total"] == operations["tested"] >= 130, operations
     cases = _cases_per_phase(events)
-    assert set(cases) >= {"examples", "fuzzing"} and min(cases.values()) >= 1, cases
+    assert set(cases) >= {"examples", "coverage", "fuzzing"} and min(cases.values()) >= 1, cases
+    covered = _operations_with_coverage_cases(events)
+    assert covered == operations["total"], f"coverage cases on {covered} of {operations['total']} operations"
 
     record_property("operations_tested", operations["tested"])
+    record_property("operations_with_coverage_cases", covered)
     record_property("generated_cases", cases)
     print(f"{actor}: {operations['tested']} operations, cases per phase {cases}")  # noqa: T201
