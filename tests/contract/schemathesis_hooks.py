@@ -1,4 +1,5 @@
-"""Schemathesis hooks for tests/contract/test_schemathesis_live.py: a bounded coverage phase.
+"""Schemathesis hooks for tests/contract/test_schemathesis_live.py: a bounded coverage phase, and
+a unique Idempotency-Key per request (see a_fresh_idempotency_key_per_request).
 
 The coverage phase enumerates every boundary and every wrong value of every parameter and
 property, in each of the three request media types (JSON, multipart, form): for this API about
@@ -21,19 +22,22 @@ to write (403 for the read token).
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import schemathesis
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.generation import GenerationMode
 
+IDEMPOTENCY_KEY = "Idempotency-Key"
 PER_PARAMETER = bool(os.environ.get("FORGE_COVERAGE_PER_PARAMETER"))
 _sent_kinds: set[tuple] = set()
+_key_numbers = itertools.count(1)
 
 
 @schemathesis.hook("filter_case")
 def first_coverage_case_of_each_kind(context, case) -> bool:
-    # Case metadata is not public API; schemathesis is pinned in requirements-dev.txt, and an
-    # upgrade that moves it fails this hook loudly (an AttributeError stops the run).
-    meta = case._meta
+    meta = case.meta
     if meta is None or meta.phase.name.value != "coverage":
         return True
     data = meta.phase.data
@@ -48,3 +52,22 @@ def first_coverage_case_of_each_kind(context, case) -> bool:
         return False
     _sent_kinds.add(kind)
     return True
+
+
+@schemathesis.hook("map_case")
+def a_fresh_idempotency_key_per_request(context, case):
+    """The document asks for a unique Idempotency-Key per intended request, and the API answers
+    422 to a key reused with another body. Schemathesis builds an operation's cases from one
+    template, so every body carried the same key and most create cases stopped at that 422
+    before their body was read. A valid key is made unique per case, as a partner's client
+    would send it; a case about the key itself (a boundary or a wrong value) keeps its key."""
+    headers = case.headers
+    meta = case.meta
+    if not headers or IDEMPOTENCY_KEY not in headers or meta is None:
+        return case
+    header = meta.components.get(ParameterLocation.HEADER)
+    about_the_key = getattr(meta.phase.data, "parameter", None) == IDEMPOTENCY_KEY
+    if (header is not None and header.mode == GenerationMode.NEGATIVE) or about_the_key:
+        return case
+    headers[IDEMPOTENCY_KEY] = f"contract-{next(_key_numbers)}"
+    return case
