@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -24,6 +26,18 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+# The date many tests were written against: their meetings, action items and milestones fall
+# in 2027, ahead of it, and dates they compute once ("today") must stay today while they run.
+WRITTEN_ON = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def pinned_clock():
+    """The clock at WRITTEN_ON, ticking: such tests pass on any date and across midnight."""
+    with time_machine.travel(WRITTEN_ON, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -20,8 +20,10 @@ from tests.factories import (
     ParticipantFactory,
     ProjectUpdateFactory,
 )
+from tests.fixtures import WRITTEN_ON
 
-TODAY = timezone.localdate()
+TODAY = WRITTEN_ON.date()
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 ENDPOINTS = [
     "minerals",
     "projects",

@@ -18,8 +18,10 @@ from tests.factories import (
     MilestoneFactory,
     ParticipantFactory,
 )
+from tests.fixtures import WRITTEN_ON
 
-YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
+YESTERDAY = WRITTEN_ON.date() - datetime.timedelta(days=1)
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 @pytest.fixture
