@@ -3,7 +3,8 @@
 A list page of 500 objects through a ModelSerializer spends most of its time building model
 instances, running prefetches one related manager at a time, and walking DRF's per-field
 machinery. This module reads the serializer class (the one source of truth for the
-representation) and derives from it, once per request:
+representation) and derives from it (once per serializer class and queryset shape, see
+core.api.fastcache):
 
 - one `.values()` query on the view's own filtered, scoped queryset (so permissions, filters
   and keyset pagination are the same queryset the slow path would use), with foreign-key
@@ -31,7 +32,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +42,9 @@ from django.db.models import Prefetch, QuerySet
 from rest_framework import ISO_8601, relations, serializers
 from rest_framework import fields as drf_fields
 from rest_framework.settings import api_settings
+
+from core.api import fastcache
+from core.lookups import id_in
 
 
 class FinishRepresentationMixin:
@@ -52,6 +56,11 @@ class FinishRepresentationMixin:
 
     def finish_representation(self, data: dict) -> dict:
         return data
+
+    def blanked_fields(self) -> frozenset[str]:
+        """Fields `finish_representation` overwrites for this reader whatever they hold: the
+        fast list path does not read them (a hidden to-many list costs no query)."""
+        return frozenset()
 
 
 _PLAIN_TO_REPRESENTATION = {
@@ -74,13 +83,19 @@ class _Column:
 @dataclass
 class _Row:
     name: str
-    convert: Any  # called with the light row object
+    convert: Any  # called with the light row object (None: the serializer's `method`)
+    method: str | None = None  # a SerializerMethodField's method, looked up per request
+
+
+@dataclass
+class _Blank:
+    name: str  # overwritten by finish_representation (FinishRepresentationMixin.blanked_fields)
 
 
 @dataclass
 class _ToMany:
     name: str
-    fetch: Any  # (ids) -> {owner id: [representations]}
+    fetch: Any  # (ids, the request's prefetches) -> {owner id: [representations]}
 
 
 @dataclass
@@ -90,23 +105,36 @@ class Plan:
     entries: list[Any]
     row_class: type | None
     row_keys: list[str] = field(default_factory=list)
-    finish: Any = None
+    finishes: bool = False  # the serializer's finish_representation applies to each row
+    # False when a converter may read the request (see _context_free): planned per request.
+    cacheable: bool = True
+    # Set per request by plan_for: the serializer bound to the request's context, and the
+    # queryset's prefetches (nested lists read their children's queryset from them).
+    serializer: Any = None
+    prefetches: dict = field(default_factory=dict)
 
     def values(self, queryset: QuerySet, extra: list[str] = ()) -> QuerySet:
         return queryset.values(*dict.fromkeys(["pk", *self.keys, *self.row_keys, *extra]))
 
     def represent(self, rows: list[dict]) -> list[dict]:
         ids = [row["pk"] for row in rows]
-        many = {entry.name: entry.fetch(ids) for entry in self.entries if isinstance(entry, _ToMany)}
+        many = {
+            entry.name: entry.fetch(ids, self.prefetches)
+            for entry in self.entries
+            if isinstance(entry, _ToMany)
+        }
         steps = [
             (entry.name, 0, entry.key, entry.convert)
             if isinstance(entry, _Column)
-            else (entry.name, 1, None, entry.convert)
+            else (entry.name, 1, None, entry.convert or getattr(self.serializer, entry.method))
             if isinstance(entry, _Row)
             else (entry.name, 2, many[entry.name], None)
+            if isinstance(entry, _ToMany)
+            else (entry.name, 3, None, None)
             for entry in self.entries
         ]
-        row_class, row_keys, finish = self.row_class, self.row_keys, self.finish
+        row_class, row_keys = self.row_class, self.row_keys
+        finish = self.serializer.finish_representation if self.finishes else None
         out = []
         for row in rows:
             if row_class is not None:
@@ -119,8 +147,10 @@ class Plan:
                     data[name] = value if value is None or convert is None else convert(value)
                 elif kind == 1:
                     data[name] = convert(light)
-                else:
+                elif kind == 2:
                     data[name] = key.get(row["pk"], [])
+                else:
+                    data[name] = None
             out.append(finish(data) if finish else data)
         return out
 
@@ -131,11 +161,29 @@ def enabled() -> bool:
 
 def plan_for(serializer: serializers.Serializer, queryset: QuerySet) -> Plan | None:
     """The fast plan for listing `queryset` with `serializer` (a child instance, bound to the
-    request's context), or None when the serializer needs the instance path."""
-    try:
-        return _plan(serializer, queryset.model, queryset)
-    except Unsupported:
+    request's context), or None when the serializer needs the instance path.
+
+    Planning builds the serializer's fields, which costs about a millisecond a resource, so a
+    plan is kept per serializer class and queryset shape and bound to each request's
+    serializer (method fields, finish_representation) and prefetches. It holds no data and
+    nothing of a request: a plan whose field converters might read the request is not kept
+    (_context_free). A serializer's set of fields must depend on its class and on whether it
+    has an instance, not on the request (its get_fields may not read the context)."""
+    prefetches = _prefetches(queryset)
+    blanked = serializer.blanked_fields() if isinstance(serializer, FinishRepresentationMixin) else ()
+    key = fastcache.plan_key(serializer, queryset, prefetches, blanked)
+    if key in fastcache.plans:
+        plan = fastcache.plans[key]
+    else:
+        try:
+            plan = _plan(serializer, queryset.model, queryset)
+        except Unsupported:
+            plan = None
+        if plan is None or plan.cacheable:
+            fastcache.plans[key] = plan
+    if plan is None:
         return None
+    return replace(plan, serializer=serializer, prefetches=prefetches)
 
 
 def _plan(serializer, model, queryset: QuerySet | None) -> Plan:
@@ -144,18 +192,23 @@ def _plan(serializer, model, queryset: QuerySet | None) -> Plan:
         raise Unsupported(f"{cls.__name__} overrides to_representation")
     annotations = set(queryset.query.annotations) if queryset is not None else set()
     prefetches = _prefetches(queryset)
-    keys, entries, needs_row = [], [], False
+    keys, entries, needs_row, cacheable = [], [], False, True
+    blanked = serializer.blanked_fields() if isinstance(serializer, FinishRepresentationMixin) else ()
     for fld in serializer._readable_fields:
         attrs = list(fld.source_attrs)
-        if isinstance(fld, drf_fields.SerializerMethodField):
-            entries.append(_Row(fld.field_name, getattr(serializer, fld.method_name)))
+        if fld.field_name in blanked:
+            entries.append(_Blank(fld.field_name))
+        elif isinstance(fld, drf_fields.SerializerMethodField):
+            entries.append(_Row(fld.field_name, None, fld.method_name))
             needs_row = True
         elif not attrs:
             raise Unsupported(f"{fld.field_name}: source='*'")
         elif isinstance(fld, relations.ManyRelatedField):
             entries.append(_ToMany(fld.field_name, _many_related(model, attrs, fld, prefetches)))
         elif isinstance(fld, serializers.ListSerializer):
-            entries.append(_ToMany(fld.field_name, _nested_list(model, attrs, fld, prefetches)))
+            fetch, child_cacheable = _nested_list(model, attrs, fld, prefetches)
+            entries.append(_ToMany(fld.field_name, fetch))
+            cacheable = cacheable and child_cacheable
         elif isinstance(fld, serializers.BaseSerializer):
             raise Unsupported(f"{fld.field_name}: a nested single object")
         elif getattr(fld, "visible_id_annotation", None):
@@ -172,23 +225,26 @@ def _plan(serializer, model, queryset: QuerySet | None) -> Plan:
         elif len(attrs) == 1 and attrs[0] in annotations:
             keys.append(attrs[0])
             entries.append(_Column(fld.field_name, attrs[0], _converter(fld)))
+            cacheable = cacheable and fastcache.context_free(fld)
         elif len(attrs) == 1 and _is_property(model, attrs[0]):
             if type(fld).get_attribute is not drf_fields.Field.get_attribute:
                 raise Unsupported(f"{fld.field_name}: custom get_attribute")
             entries.append(_Row(fld.field_name, _property_reader(attrs[0], fld)))
             needs_row = True
+            cacheable = cacheable and fastcache.context_free(fld)
         else:
             if type(fld).get_attribute is not drf_fields.Field.get_attribute:
                 raise Unsupported(f"{fld.field_name}: custom get_attribute")
             key = _column_key(model, attrs)
             keys.append(key)
             entries.append(_Column(fld.field_name, key, _converter(fld)))
+            cacheable = cacheable and fastcache.context_free(fld)
     row_class, row_keys = None, []
     if needs_row:
         row_class, row_keys = _row_class(model)
         row_keys = [*row_keys, *sorted(annotations)]
-    finish = serializer.finish_representation if isinstance(serializer, FinishRepresentationMixin) else None
-    return Plan(model, keys, entries, row_class, row_keys, finish)
+    finishes = isinstance(serializer, FinishRepresentationMixin)
+    return Plan(model, keys, entries, row_class, row_keys, finishes, cacheable)
 
 
 def _converter(fld):
@@ -337,9 +393,9 @@ def _many_related(model, attrs: list[str], fld, prefetches):
     ordering = _prefixed(target, _ordering(f.related_model))
     owner = f"{source}_id"
 
-    def fetch(ids: list) -> dict:
+    def fetch(ids: list, prefetches: dict) -> dict:
         grouped = defaultdict(list)
-        rows = through.objects.filter(**{f"{owner}__in": ids}).order_by(*ordering).values_list(owner, shown)
+        rows = through.objects.filter(id_in(owner, ids)).order_by(*ordering).values_list(owner, shown)
         for owner_id, value in rows:
             grouped[owner_id].append(value)
         return grouped
@@ -357,23 +413,32 @@ def _nested_list(model, attrs: list[str], fld, prefetches):
         raise Unsupported(f"{fld.field_name}: not a relation") from None
     if not (rel.one_to_many and not rel.concrete):
         raise Unsupported(f"{fld.field_name}: not a reverse foreign key")
-    lookup = prefetches.get(attrs[0])
-    if isinstance(lookup, Prefetch) and lookup.queryset is not None:
-        children = lookup.queryset
-        if lookup.to_attr:
-            raise Unsupported(f"{fld.field_name}: prefetch to_attr")
-    else:
-        children = rel.related_model._default_manager.all()
+    children = _children(rel, attrs[0], prefetches)
+    if isinstance(prefetches.get(attrs[0]), Prefetch) and prefetches[attrs[0]].to_attr:
+        raise Unsupported(f"{fld.field_name}: prefetch to_attr")
     if not children.ordered:
         raise Unsupported(f"{fld.field_name}: unordered children")
     child_plan = _plan(fld.child, rel.related_model, children)
+    # A child's method fields and finish_representation are bound to this request's child.
+    bound = child_plan.finishes or any(isinstance(e, _Row) and e.method for e in child_plan.entries)
+    child_plan.serializer = fld.child
     owner = rel.field.attname
 
-    def fetch(ids: list) -> dict:
-        rows = list(child_plan.values(children.filter(**{f"{rel.field.name}__in": ids}), extra=[owner]))
+    def fetch(ids: list, request_prefetches: dict) -> dict:
+        # The children's queryset of this request (a prefetch's queryset may depend on it).
+        children = _children(rel, attrs[0], request_prefetches)
+        plan = replace(child_plan, prefetches=_prefetches(children))
+        rows = list(plan.values(children.filter(id_in(rel.field.name, ids)), extra=[owner]))
         grouped = defaultdict(list)
-        for row, data in zip(rows, child_plan.represent(rows), strict=True):
+        for row, data in zip(rows, plan.represent(rows), strict=True):
             grouped[row[owner]].append(data)
         return grouped
 
-    return fetch
+    return fetch, child_plan.cacheable and not bound
+
+
+def _children(rel, name: str, prefetches: dict) -> QuerySet:
+    lookup = prefetches.get(name)
+    if isinstance(lookup, Prefetch) and lookup.queryset is not None:
+        return lookup.queryset
+    return rel.related_model._default_manager.all()

@@ -51,10 +51,17 @@ class AudienceMixin:
 
     def finish_representation(self, data: dict) -> dict:
         data = super().finish_representation(data)
-        actor = context_actor(self.context)
-        if self.audience_field in data and (actor is None or not confidentiality.sees_audience(actor)):
+        if self.audience_field in data and self._hides_audience():
             data[self.audience_field] = []
         return data
+
+    def blanked_fields(self) -> frozenset[str]:
+        blanked = super().blanked_fields()
+        return blanked | {self.audience_field} if self._hides_audience() else blanked
+
+    def _hides_audience(self) -> bool:
+        actor = context_actor(self.context)
+        return actor is None or not confidentiality.sees_audience(actor)
 
 
 class ChoiceOnWriteField(serializers.ChoiceField):

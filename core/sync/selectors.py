@@ -35,6 +35,7 @@ from core.actors import Actor
 from core.api import fastlist
 from core.choices import ChangeOp
 from core.errors import DomainError
+from core.lookups import id_in
 from core.models import Change
 from core.sync import registry
 
@@ -186,7 +187,7 @@ def _current_objects(
             wanted.setdefault(row.resource, []).append(row.object_id)
     shown: dict[tuple[str, int], Any] = {}
     for label, ids in wanted.items():
-        entry, queryset = listable[label].entry, listable[label].queryset.filter(pk__in=ids)
+        entry, queryset = listable[label].entry, listable[label].queryset.filter(id_in("pk", ids)).order_by()
         # The API's fast list path when the serializer allows it (same bytes, core.api.fastlist).
         plan = fastlist.plan_for(entry.serializer_class(instance=(), context=context), queryset)
         if plan is not None and fastlist.enabled():

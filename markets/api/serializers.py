@@ -28,6 +28,8 @@ from projects.models import Mineral
 class QuotedDecimalField(serializers.Field):
     """Passed through as given: the service parses it and names the field when it is bad."""
 
+    context_free_representation = True  # core.api.fastcache
+
     def __init__(self, *, places: int = 4, **kwargs):
         self.places = places
         super().__init__(**kwargs)

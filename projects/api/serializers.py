@@ -38,6 +38,8 @@ from projects.models import (
 class AmountField(serializers.Field):
     """A money amount read with projects.money (the web forms' parser): "1250000.00" or 1250000."""
 
+    context_free_representation = True  # core.api.fastcache
+
     def __init__(self, *, allow_zero: bool = False, **kwargs):
         self.allow_zero = allow_zero
         super().__init__(**kwargs)
@@ -54,6 +56,8 @@ class AmountField(serializers.Field):
 )
 class CurrencyField(serializers.Field):
     """An ISO 4217 code (read case-insensitively, shown in capitals)."""
+
+    context_free_representation = True  # core.api.fastcache
 
     def to_internal_value(self, data):
         return money.parse_currency(data, field=None)

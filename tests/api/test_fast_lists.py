@@ -9,13 +9,18 @@ secretariat and for a delegation token, on the first page and on a later one.
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver
-from rest_framework.test import APIClient
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 
-from core.api import fastlist
+from core.api import fastcache, fastlist
 from core.choices import Confidentiality
 from meetings.models import Invitation, Meeting
 from members.choices import TokenScope
@@ -171,3 +176,109 @@ def _viewsets():
 
     walk(get_resolver().url_patterns)
     return seen
+
+
+def _whole_feed(client) -> list[bytes]:
+    pages, params = [], {"page_size": 500}
+    while True:
+        response = client.get("/api/v1/changes/", params)
+        assert response.status_code == 200, response.content[:200]
+        pages.append(response.content)
+        body = response.json()
+        if not body["has_more"]:
+            return pages
+        params = {"page_size": 500, "cursor": body["next_cursor"]}
+
+
+def _feed_both_ways(callers, settings) -> dict[str, tuple[list[bytes], list[bytes]]]:
+    """Each caller's whole feed, fast then through the serializer. The fast pages are fetched
+    one caller after the other (no setting changes between them, which would drop the kept
+    plans), so the second caller is served by the plans the first one's pages kept."""
+    settings.FORGE_API_FAST_LISTS = True
+    fast = {caller: _whole_feed(client) for caller, client in callers.items()}
+    settings.FORGE_API_FAST_LISTS = False
+    slow = {caller: _whole_feed(client) for caller, client in callers.items()}
+    settings.FORGE_API_FAST_LISTS = True
+    return {caller: (fast[caller], slow[caller]) for caller in callers}
+
+
+def test_feed_fast_path_same_bytes_as_serializer_for_each_reader(callers, settings):
+    resources = {}
+    for order in (list(callers), list(reversed(callers))):
+        pages = _feed_both_ways({caller: callers[caller] for caller in order}, settings)
+        for caller, (fast, slow) in pages.items():
+            assert fast == slow, f"feed as {caller} (after {order[0]})"
+            changes = [c for page in fast for c in json.loads(page)["changes"]]
+            resources[caller] = {c["resource"] for c in changes if c["op"] == "upsert"}
+    # The page holds what the kept plans must serve: restricted audiences (blank for the
+    # token), nested participants, method fields (credentials).
+    assert {"projects", "meetings", "invitations"} <= resources["secretariat"]
+    assert {"projects", "meetings", "invitations"} <= resources["token KR"]
+
+
+def _through_table_reads(client, table: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        _whole_feed(client)
+    return [q["sql"] for q in captured.captured_queries if q["sql"].startswith(f'SELECT "{table}".')]
+
+
+def test_feed_does_not_fetch_an_audience_the_reader_may_not_see(callers):
+    """restricted_to is shown to the secretariat only (core.api.fields.AudienceMixin): a token's
+    feed does not read it at all (blanked_fields), the secretariat's does."""
+    for table in ("projects_jointproject_restricted_to", "meetings_meeting_restricted_to"):
+        assert _through_table_reads(callers["token KR"], table) == []
+        assert _through_table_reads(callers["secretariat"], table) != []
+
+
+class _RequestPathField(serializers.CharField):
+    """Reads the request, so a plan holding it may not serve another request."""
+
+    def to_representation(self, value):
+        return f"{self.context['request'].path}:{value}"
+
+
+class _MemberWithPathSerializer(serializers.ModelSerializer):
+    name = _RequestPathField()
+
+    class Meta:
+        model = Member
+        fields = ["id", "name"]
+
+
+class _MemberWithMethodSerializer(serializers.ModelSerializer):
+    where = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Member
+        fields = ["id", "iso2", "where"]
+
+    def get_where(self, member):
+        return f"{self.context['request'].path}:{member.iso2}"
+
+
+def _represent(serializer_class, path: str, queryset) -> list[dict]:
+    request = Request(APIRequestFactory().get(path))
+    plan = fastlist.plan_for(serializer_class(instance=(), context={"request": request}), queryset)
+    return plan.represent(list(plan.values(queryset)))
+
+
+def test_kept_plan_binds_method_fields_to_each_requests_serializer(data_set):
+    members = Member.objects.filter(iso2__in=["KR", "JP"]).order_by("iso2")
+
+    first = _represent(_MemberWithMethodSerializer, "/one/", members)
+    second = _represent(_MemberWithMethodSerializer, "/two/", members)
+
+    assert [row["where"] for row in first] == ["/one/:JP", "/one/:KR"]
+    assert [row["where"] for row in second] == ["/two/:JP", "/two/:KR"]
+    assert any(key[0] is _MemberWithMethodSerializer for key in fastcache.plans)
+
+
+def test_plan_with_a_field_that_reads_the_request_is_not_kept(data_set):
+    members = Member.objects.filter(iso2="KR")
+
+    first = _represent(_MemberWithPathSerializer, "/one/", members)
+    second = _represent(_MemberWithPathSerializer, "/two/", members)
+
+    assert [row["name"] for row in first] == [f"/one/:{members.get().name}"]
+    assert [row["name"] for row in second] == [f"/two/:{members.get().name}"]
+    assert not any(key[0] is _MemberWithPathSerializer for key in fastcache.plans)
