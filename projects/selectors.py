@@ -115,14 +115,20 @@ def _last_update_at() -> Subquery:
 
 
 def project_list(*, actor: Actor, on: datetime.date | None = None) -> QuerySet[JointProject]:
-    """Visible projects with what the portfolio shows: lead, minerals, participants, the
-    number of milestones overdue on `on` (today by default) and when the last update came."""
+    """Visible projects with what the API shows: lead, minerals, participants and the number
+    of milestones overdue on `on` (today by default)."""
     return (
         project_visible(actor=actor)
         .select_related("lead_member")
         .prefetch_related("minerals", _participants_prefetch(), "restricted_to")
-        .annotate(overdue_milestones=_overdue_count(on or today()), last_update_at=_last_update_at())
+        .annotate(overdue_milestones=_overdue_count(on or today()))
     )
+
+
+def project_portfolio(*, actor: Actor) -> QuerySet[JointProject]:
+    """project_list with when the last update came (the portfolio page and its CSV show it;
+    the API and the change feed do not, and skip building its subquery)."""
+    return project_list(actor=actor).annotate(last_update_at=_last_update_at())
 
 
 def project_get(*, actor: Actor, pk) -> JointProject:

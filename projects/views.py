@@ -42,7 +42,7 @@ PROJECT_SORTS = {
 
 
 def _filtered_projects(request, actor):
-    project_filter = ProjectFilter(request.GET, queryset=selectors.project_list(actor=actor))
+    project_filter = ProjectFilter(request.GET, queryset=selectors.project_portfolio(actor=actor))
     projects = project_filter.qs if project_filter.is_valid() else project_filter.queryset.none()
     sort = request.GET.get("sort", "title")
     return project_filter, projects.order_by(*PROJECT_SORTS.get(sort, PROJECT_SORTS["title"])), sort

@@ -64,13 +64,9 @@ def head_seq() -> int:
     return Change.objects.aggregate(head=Max("seq"))["head"] or 0
 
 
-def oldest_seq() -> int | None:
-    return Change.objects.aggregate(oldest=Min("seq"))["oldest"]
-
-
-def check_cursor(after_seq: int) -> None:
-    """410 when rows after `after_seq` have been pruned (seq numbers have no gaps)."""
-    oldest = oldest_seq()
+def check_cursor(after_seq: int, oldest: int | None) -> None:
+    """410 when rows after `after_seq` have been pruned (seq numbers have no gaps); `oldest`
+    is the lowest number still kept."""
     if oldest is not None and after_seq < oldest - 1:
         raise CursorExpired(
             "This cursor is older than the retained change history. Sync again from scratch: "
@@ -96,13 +92,14 @@ def changes_page(
 ) -> ChangesPage:
     """The reader's next page of the feed after `after_seq` (see the module docstring);
     None starts at the oldest retained change, without the 410 check a cursor gets."""
-    if after_seq is None:
-        after_seq = 0
-    else:
-        check_cursor(after_seq)
     # The head is read first and bounds the page, so a row numbered while the page is read
     # (it gets a number above the head) is left for the next page instead of being jumped over.
-    head = head_seq()
+    if after_seq is None:
+        after_seq, head = 0, head_seq()
+    else:
+        bounds = Change.objects.aggregate(head=Max("seq"), oldest=Min("seq"))  # one query
+        head = bounds["head"] or 0
+        check_cursor(after_seq, bounds["oldest"])
     rows, listable = _page_rows(actor, after_seq=after_seq, head=head, limit=limit)
     has_more = len(rows) > limit
     rows = rows[:limit]
