@@ -15,6 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from tests.reminders.workers import wait_until
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -94,7 +96,7 @@ class LiveServer:
             self.process.kill()
             self.process.wait(timeout=5)
         self._log_file.close()
-        _end_other_sessions(deadline=time.monotonic() + 10)
+        _end_other_sessions(timeout=10)
 
 
 def _other_sessions() -> list[int]:
@@ -105,11 +107,11 @@ def _other_sessions() -> list[int]:
         return [pid for (pid,) in cursor.fetchall()]
 
 
-def _end_other_sessions(deadline: float) -> None:
+def _end_other_sessions(timeout: float) -> None:
     """A closed worker's backend ends a moment after the worker: wait for that, and end any
     that is still there at the deadline (a worker killed mid-request)."""
-    while (pids := _other_sessions()) and time.monotonic() < deadline:
-        time.sleep(0.1)  # polling pg_stat_activity; bounded by the deadline
+    if wait_until(lambda: not _other_sessions(), timeout=timeout):
+        return
     with connection.cursor() as cursor:
-        for pid in pids:
+        for pid in _other_sessions():
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
