@@ -170,7 +170,7 @@ def plan_for(serializer: serializers.Serializer, queryset: QuerySet) -> Plan | N
     (_context_free). A serializer's set of fields must depend on its class and on whether it
     has an instance, not on the request (its get_fields may not read the context)."""
     prefetches = _prefetches(queryset)
-    blanked = serializer.blanked_fields() if isinstance(serializer, FinishRepresentationMixin) else ()
+    blanked = _blanked(serializer)
     key = fastcache.plan_key(serializer, queryset, prefetches, blanked)
     if key in fastcache.plans:
         plan = fastcache.plans[key]
@@ -186,6 +186,12 @@ def plan_for(serializer: serializers.Serializer, queryset: QuerySet) -> Plan | N
     return replace(plan, serializer=serializer, prefetches=prefetches)
 
 
+def _blanked(serializer) -> frozenset[str]:
+    if isinstance(serializer, FinishRepresentationMixin):
+        return serializer.blanked_fields()
+    return frozenset()
+
+
 def _plan(serializer, model, queryset: QuerySet | None) -> Plan:
     cls = type(serializer)
     if cls.to_representation not in _PLAIN_TO_REPRESENTATION:
@@ -193,7 +199,7 @@ def _plan(serializer, model, queryset: QuerySet | None) -> Plan:
     annotations = set(queryset.query.annotations) if queryset is not None else set()
     prefetches = _prefetches(queryset)
     keys, entries, needs_row, cacheable = [], [], False, True
-    blanked = serializer.blanked_fields() if isinstance(serializer, FinishRepresentationMixin) else ()
+    blanked = _blanked(serializer)
     for fld in serializer._readable_fields:
         attrs = list(fld.source_attrs)
         if fld.field_name in blanked:
@@ -419,9 +425,11 @@ def _nested_list(model, attrs: list[str], fld, prefetches):
     if not children.ordered:
         raise Unsupported(f"{fld.field_name}: unordered children")
     child_plan = _plan(fld.child, rel.related_model, children)
-    # A child's method fields and finish_representation are bound to this request's child.
+    # A child's method fields and finish_representation read this request's child serializer:
+    # a plan with either is not kept between requests, and one without holds no serializer
+    # (nothing of a request stays in the cache).
     bound = child_plan.finishes or any(isinstance(e, _Row) and e.method for e in child_plan.entries)
-    child_plan.serializer = fld.child
+    child_plan.serializer = fld.child if bound else None
     owner = rel.field.attname
 
     def fetch(ids: list, request_prefetches: dict) -> dict:
