@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 from rest_framework import ISO_8601, relations, serializers
@@ -113,8 +113,12 @@ class Plan:
     serializer: Any = None
     prefetches: dict = field(default_factory=dict)
 
+    def columns(self, extra: list[str] = ()) -> tuple[str, ...]:
+        """What `values` reads: the keys `represent` takes from each row."""
+        return tuple(dict.fromkeys(["pk", *self.keys, *self.row_keys, *extra]))
+
     def values(self, queryset: QuerySet, extra: list[str] = ()) -> QuerySet:
-        return queryset.values(*dict.fromkeys(["pk", *self.keys, *self.row_keys, *extra]))
+        return queryset.values(*self.columns(extra))
 
     def represent(self, rows: list[dict]) -> list[dict]:
         ids = [row["pk"] for row in rows]
@@ -230,7 +234,8 @@ def _plan(serializer, model, queryset: QuerySet | None) -> Plan:
             entries.append(_Column(fld.field_name, key, None))
         elif len(attrs) == 1 and attrs[0] in annotations:
             keys.append(attrs[0])
-            entries.append(_Column(fld.field_name, attrs[0], _converter(fld)))
+            column = _annotation_field(queryset, attrs[0])
+            entries.append(_Column(fld.field_name, attrs[0], _converter(fld, column)))
             cacheable = cacheable and fastcache.context_free(fld)
         elif len(attrs) == 1 and _is_property(model, attrs[0]):
             if type(fld).get_attribute is not drf_fields.Field.get_attribute:
@@ -241,9 +246,9 @@ def _plan(serializer, model, queryset: QuerySet | None) -> Plan:
         else:
             if type(fld).get_attribute is not drf_fields.Field.get_attribute:
                 raise Unsupported(f"{fld.field_name}: custom get_attribute")
-            key = _column_key(model, attrs)
+            key, column = _column(model, attrs)
             keys.append(key)
-            entries.append(_Column(fld.field_name, key, _converter(fld)))
+            entries.append(_Column(fld.field_name, key, _converter(fld, column)))
             cacheable = cacheable and fastcache.context_free(fld)
     row_class, row_keys = None, []
     if needs_row:
@@ -253,11 +258,47 @@ def _plan(serializer, model, queryset: QuerySet | None) -> Plan:
     return Plan(model, keys, entries, row_class, row_keys, finishes, cacheable)
 
 
-def _converter(fld):
-    # Serializer.to_representation skips the field for None; so do we (Plan.represent).
+def _converter(fld, column: models.Field | None):
+    """What turns a non-null value of `column` (the model field or annotation read) into the
+    field's output; None passes the value through. Serializer.to_representation skips the
+    field for None, and so does Plan.represent."""
     if type(fld) is drf_fields.DateTimeField:
         return _datetime_converter(fld)
+    if column is not None and _gives_back_its_value(fld, column):
+        return None
     return fld.to_representation
+
+
+_TEXT_COLUMNS = (models.CharField, models.TextField)
+
+
+def _gives_back_its_value(fld, column: models.Field) -> bool:
+    """Whether DRF's conversion returns every value the database gives for `column` unchanged
+    (str() of a str, int() of an int, a plain-string choice looked up by itself): a call per
+    cell saved, thousands on a page."""
+    if hasattr(column, "from_db_value"):  # a custom column type may read as another type
+        return False
+    method = type(fld).to_representation
+    if method is drf_fields.CharField.to_representation:
+        return isinstance(column, _TEXT_COLUMNS)
+    if method is drf_fields.ChoiceField.to_representation:
+        keys = fld.choice_strings_to_values.values()
+        return isinstance(column, _TEXT_COLUMNS) and all(type(key) is str for key in keys)
+    if method is drf_fields.IntegerField.to_representation:
+        return isinstance(column, models.IntegerField)
+    if method is drf_fields.BigIntegerField.to_representation:
+        coerce = getattr(fld, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+        return not coerce and isinstance(column, models.IntegerField)
+    if method is drf_fields.BooleanField.to_representation:
+        return isinstance(column, models.BooleanField)
+    return False
+
+
+def _annotation_field(queryset: QuerySet, name: str) -> models.Field | None:
+    try:
+        return queryset.query.annotations[name].output_field
+    except FieldError:  # an expression with no single output type: convert as DRF does
+        return None
 
 
 def _datetime_converter(fld):
@@ -318,8 +359,9 @@ def _field(model, name: str):
         raise Unsupported(f"{model.__name__}.{name} is not a field") from None
 
 
-def _column_key(model, attrs: list[str]) -> str:
-    """`a.b.c` -> "a__b__c" when a and b are forward to-one relations and c a column."""
+def _column(model, attrs: list[str]) -> tuple[str, models.Field]:
+    """`a.b.c` -> ("a__b__c", the field c) when a and b are forward to-one relations and c a
+    column."""
     current = model
     for name in attrs[:-1]:
         f = _field(current, name)
@@ -331,7 +373,7 @@ def _column_key(model, attrs: list[str]) -> str:
         raise Unsupported(f"{attrs[-1]} is a relation read as a plain field")
     if not last.concrete:
         raise Unsupported(f"{attrs[-1]} is not a column")
-    return "__".join(attrs)
+    return "__".join(attrs), last
 
 
 def _related_key(model, attrs: list[str], fld) -> str:
@@ -339,7 +381,7 @@ def _related_key(model, attrs: list[str], fld) -> str:
     if type(fld).get_attribute is not relations.RelatedField.get_attribute:
         raise Unsupported(f"{fld.field_name}: custom get_attribute")
     if type(fld).to_representation is relations.SlugRelatedField.to_representation:
-        return _column_key(model, [*attrs, *fld.slug_field.split("__")])
+        return _column(model, [*attrs, *fld.slug_field.split("__")])[0]
     if type(fld).to_representation is relations.PrimaryKeyRelatedField.to_representation:
         if fld.pk_field is not None:
             raise Unsupported(f"{fld.field_name}: pk_field")

@@ -184,14 +184,14 @@ def _current_objects(
             wanted.setdefault(row.resource, []).append(row.object_id)
     shown: dict[tuple[str, int], Any] = {}
     for label, ids in wanted.items():
-        entry, queryset = listable[label].entry, listable[label].queryset.filter(id_in("pk", ids)).order_by()
+        entry, queryset = listable[label].entry, listable[label].queryset
         # The API's fast list path when the serializer allows it (same bytes, core.api.fastlist).
         plan = fastlist.plan_for(entry.serializer_class(instance=(), context=context), queryset)
         if plan is not None and fastlist.enabled():
-            rows = list(plan.values(queryset))
+            rows = entry.visible_rows(actor, plan.columns(), ids)
             pks, data = [row["pk"] for row in rows], plan.represent(rows)
         else:
-            objects = list(queryset)
+            objects = list(queryset.filter(id_in("pk", ids)).order_by())
             pks, data = (
                 [obj.pk for obj in objects],
                 entry.serializer_class(objects, many=True, context=context).data,
