@@ -282,3 +282,24 @@ def test_plan_with_a_field_that_reads_the_request_is_not_kept(data_set):
     assert [row["name"] for row in first] == [f"/one/:{members.get().name}"]
     assert [row["name"] for row in second] == [f"/two/:{members.get().name}"]
     assert not any(key[0] is _MemberWithPathSerializer for key in fastcache.plans)
+
+
+class _MemberCellsSerializer(serializers.ModelSerializer):
+    id_text = serializers.CharField(source="id", read_only=True)  # an integer column as text
+
+    class Meta:
+        model = Member
+        fields = ["id", "iso2", "name", "id_text"]
+
+
+def test_plan_skips_only_conversions_that_give_back_the_databases_value(data_set):
+    members = Member.objects.filter(iso2="KR")
+    plan = fastlist.plan_for(_MemberCellsSerializer(instance=(), context={}), members)
+
+    converts = {entry.name: entry.convert for entry in plan.entries}
+    assert converts["id"] is None and converts["iso2"] is None and converts["name"] is None
+    assert converts["id_text"] is not None  # str() of an integer is not the integer
+    korea = members.get()
+    assert _represent(_MemberCellsSerializer, "/", members) == [
+        {"id": korea.pk, "iso2": "KR", "name": korea.name, "id_text": str(korea.pk)}
+    ]
