@@ -50,6 +50,12 @@ class Actor:
     def via(self, channel: str) -> Actor:
         return replace(self, channel=channel)
 
+    def as_reader(self) -> Actor:
+        """The actor without who it is (label, account, token, request): what may decide which
+        records it sees. Readers with the same rights share kept querysets (core.sync.registry);
+        so a list selector must not read the fields blanked here."""
+        return replace(self, label="", user_id=None, token_id=None, request_id="")
+
     def acts_for(self, member_id: int | None) -> bool:
         return member_id is not None and self.member_id == member_id
 

@@ -9,6 +9,7 @@ field converters might read the request (`context_free` says no) is never kept.
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldError
 from django.core.signals import setting_changed
 from django.db.models import Prefetch, QuerySet
 from django.dispatch import receiver
@@ -54,11 +55,25 @@ def plan_key(serializer, queryset: QuerySet, prefetches: dict, blanked) -> tuple
         type(serializer),
         serializer.instance is None,
         queryset.model,
-        frozenset(queryset.query.annotations),
+        _annotation_shape(queryset),
         _prefetch_shape(prefetches),
         frozenset(blanked),
         timezone.get_current_timezone_name(),  # datetimes are written in it
     )
+
+
+def _annotation_shape(queryset: QuerySet) -> frozenset:
+    """Annotation names with their output types (a plan's converters depend on them)."""
+    return frozenset(
+        (name, _output_type(expression)) for name, expression in queryset.query.annotations.items()
+    )
+
+
+def _output_type(expression) -> type | None:
+    try:
+        return type(expression.output_field)
+    except FieldError:
+        return None
 
 
 def _prefetch_shape(prefetches: dict) -> tuple:

@@ -9,14 +9,16 @@ have exactly the shape GET /api/v1/<resource>/<id>/ returns) and the actor-scope
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
+import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.core.signals import setting_changed
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -53,12 +55,12 @@ class SyncResource:
     def visible_to(self, actor: Actor) -> QuerySet:
         """The actor's queryset of this resource, unevaluated: filter it or read it, and each
         call gives a fresh one (see _kept_queryset)."""
-        return _kept_queryset(self, _reader(actor), timezone.localdate()).all()
+        return _fresh(_kept_queryset(self, *_key(actor)))
 
     def visible_rows(self, actor: Actor, columns: tuple[str, ...], ids: list[int]) -> list[dict]:
         """`.values(*columns)` of the objects among `ids` the actor may see, in no order: a
         feed page's read of one resource, its SQL compiled once per reader and day."""
-        return _kept_ids_query(self, _reader(actor), timezone.localdate(), columns).rows(ids)
+        return _kept_ids_query(self, *_key(actor), columns).rows(ids)
 
     def listable_by(self, actor: Actor) -> bool:
         """False when the actor's queryset is empty by construction (`.none()`): such a
@@ -67,7 +69,7 @@ class SyncResource:
 
 
 @functools.lru_cache(maxsize=512)
-def _kept_queryset(entry: SyncResource, reader: Actor, day: datetime.date) -> QuerySet:
+def _kept_queryset(entry: SyncResource, reader: Actor, day: datetime.date, thread: int) -> QuerySet:
     """A reader's queryset, built once per reader and day and never evaluated itself.
 
     Why: building one is 1-3 ms of ORM work (the confidentiality subqueries), repeated for
@@ -76,7 +78,10 @@ def _kept_queryset(entry: SyncResource, reader: Actor, day: datetime.date) -> Qu
     is at each use. That holds because a registered queryset is built from the reader and the
     day alone and runs no query while being built (tests/sync/test_registry.py checks every
     registered resource for every kind of reader); `day` is in the key for querysets that
-    compare with today (a project's overdue milestones). A kept queryset and its compiled
+    compare with today (a project's overdue milestones). The reader is `Actor.as_reader()`,
+    so tokens and users with the same rights share. Compiling a query touches its
+    subqueries' alias counts, which clones share: each thread keeps its own (one per process
+    under gunicorn's sync workers and Celery's prefork pool). A kept queryset and its compiled
     query (_kept_ids_query) take 10-70 KiB: 512 of each bound them to tens of MiB a process;
     a reader pushed out is built again on its next poll.
     """
@@ -84,13 +89,32 @@ def _kept_queryset(entry: SyncResource, reader: Actor, day: datetime.date) -> Qu
 
 
 @functools.lru_cache(maxsize=512)
-def _kept_ids_query(entry: SyncResource, reader: Actor, day: datetime.date, columns: tuple) -> IdsQuery:
+def _kept_ids_query(
+    entry: SyncResource, reader: Actor, day: datetime.date, thread: int, columns: tuple
+) -> IdsQuery:
     # Compiled from the kept queryset, so it keeps what that keeps (and holds no rows either).
-    return IdsQuery(_kept_queryset(entry, reader, day).order_by().values(*columns), "pk")
+    return IdsQuery(_kept_queryset(entry, reader, day, thread).order_by().values(*columns), "pk")
 
 
-def _reader(actor: Actor) -> Actor:
-    return replace(actor, request_id="")  # the same reader in every request
+def _key(actor: Actor) -> tuple[Actor, datetime.date, int]:
+    return actor.as_reader(), timezone.localdate(), threading.get_ident()
+
+
+def _fresh(queryset: QuerySet) -> QuerySet:
+    """A clone whose prefetch querysets are clones too: Django's prefetching marks the
+    queryset of a Prefetch it runs (hints, sticky filters), which must not be the kept one."""
+    lookups = queryset._prefetch_related_lookups
+    if not any(isinstance(lookup, Prefetch) and lookup.queryset is not None for lookup in lookups):
+        return queryset.all()
+    return queryset.prefetch_related(None).prefetch_related(*map(_fresh_lookup, lookups))
+
+
+def _fresh_lookup(lookup):
+    if not isinstance(lookup, Prefetch) or lookup.queryset is None:
+        return lookup
+    fresh = copy.copy(lookup)
+    fresh.queryset = _fresh(lookup.queryset)
+    return fresh
 
 
 @receiver(setting_changed)

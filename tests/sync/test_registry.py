@@ -7,8 +7,9 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Prefetch
 from django.db.models.sql.compiler import SQLCompiler
-from django.utils import timezone
 
 from core.choices import Confidentiality
 from core.sync import registry, selectors, services
@@ -16,7 +17,7 @@ from core.tracking import touch
 from members.permissions import actor_for_token, actor_for_user
 from members.services import partner_token_create
 from tests.factories import InvitationFactory, MeetingFactory
-from tests.factories.projects import JointProjectFactory, MilestoneFactory
+from tests.factories.projects import JointProjectFactory, MilestoneFactory, ParticipantFactory
 
 
 @pytest.fixture
@@ -39,14 +40,37 @@ def readers(system_actor, secretariat_actor, korea_actor, observer_user, korea):
 
 def test_building_a_registered_queryset_runs_no_query(readers, django_assert_num_queries):
     """A selector that read the database while building would be kept with stale answers."""
-    registry._kept_queryset.cache_clear()
     for entry in registry.resources():
         for kind, actor in readers.items():
             with django_assert_num_queries(0, info=f"building {entry.resource} for the {kind}"):
                 entry.queryset(actor)
 
 
-def test_reading_the_feed_leaves_the_kept_querysets_unevaluated(readers, korea):
+def _sql(queryset) -> str:
+    try:
+        return str(queryset.query)
+    except EmptyResultSet:
+        return "(nothing)"
+
+
+def test_a_registered_queryset_depends_on_rights_not_on_who_reads(readers):
+    """Readers with the same rights share kept querysets (Actor.as_reader): a selector that
+    read the account, token or label would hand one reader's queryset to another."""
+    for entry in registry.resources():
+        for kind, actor in readers.items():
+            other = dataclasses.replace(actor, label="other", user_id=10**6, token_id=10**6, request_id="x")
+            assert _sql(entry.queryset(actor)) == _sql(entry.queryset(other)), (entry.resource, kind)
+
+
+def _feed_pages(readers) -> set[str]:
+    on_the_pages = set()
+    for actor in readers.values():
+        page = selectors.changes_page(actor=actor, after_seq=None, limit=100)
+        on_the_pages |= {change["resource"] for change in page.changes}
+    return on_the_pages
+
+
+def test_the_feed_builds_each_readers_querysets_once(readers, korea):
     project = JointProjectFactory(lead_member=korea)
     MilestoneFactory(project=project)
     invitation = InvitationFactory(member=korea)
@@ -54,20 +78,30 @@ def test_reading_the_feed_leaves_the_kept_querysets_unevaluated(readers, korea):
         touch(changed)
     services.changes_sequence()
     registry._kept_queryset.cache_clear()
-    on_the_page = set()
-    for actor in readers.values():
-        page = selectors.changes_page(actor=actor, after_seq=None, limit=100)
-        on_the_page |= {change["resource"] for change in page.changes}
-    built = registry._kept_queryset.cache_info().misses
 
-    day = timezone.localdate()
-    assert {"projects", "milestones", "invitations", "meetings"} <= on_the_page
-    for resource in on_the_page:
-        for kind, actor in readers.items():
-            entry = registry.for_resource(resource)
-            kept = registry._kept_queryset(entry, dataclasses.replace(actor, request_id=""), day)
-            assert kept._result_cache is None, (resource, kind)
-    assert registry._kept_queryset.cache_info().misses == built  # each one was the feed's
+    assert {"projects", "milestones", "invitations", "meetings"} <= _feed_pages(readers)
+    built = registry._kept_queryset.cache_info().misses
+    _feed_pages({kind: dataclasses.replace(actor, request_id="next") for kind, actor in readers.items()})
+
+    assert built > 0
+    assert registry._kept_queryset.cache_info().misses == built
+
+
+def test_prefetching_leaves_the_kept_queryset_untouched(readers, korea):
+    """Django marks the queryset of a Prefetch it runs (hints naming an instance, a sticky
+    filter): each use gets its own copy, so the kept one names no reader's objects."""
+    projects = registry.for_resource("projects")
+    secretariat = readers["secretariat"]
+    ParticipantFactory(project=JointProjectFactory(lead_member=korea), member=korea)
+
+    assert len(list(projects.visible_to(secretariat))) == 1  # the instance path, with prefetches
+
+    kept = registry._kept_queryset(projects, *registry._key(secretariat))
+    kept_children = [
+        lookup.queryset for lookup in kept._prefetch_related_lookups if isinstance(lookup, Prefetch)
+    ]
+    assert kept_children, "projects prefetch their participants with a queryset"
+    assert all(children._hints == {} and not children._sticky_filter for children in kept_children)
 
 
 def test_a_kept_queryset_reads_the_database_as_it_is_at_each_use(korea, readers):
@@ -83,16 +117,33 @@ def test_a_kept_queryset_reads_the_database_as_it_is_at_each_use(korea, readers)
     assert meetings.visible_to(token) is not first  # every call a fresh clone
 
 
-def test_one_reader_across_requests_builds_its_queryset_once(readers):
+def test_readers_with_the_same_rights_share_one_queryset(readers, korea, system_actor):
     delegates = registry.for_resource("delegates")
     token = readers["member-bound token"]
     registry._kept_queryset.cache_clear()
 
-    for request_id in ("req-1", "req-2", "req-3"):
+    for request_id in ("req-1", "req-2"):
         delegates.visible_to(dataclasses.replace(token, request_id=request_id))
+    another_korean_token, _ = partner_token_create(actor=system_actor, name="second", member=korea)
+    delegates.visible_to(actor_for_token(another_korean_token))
+    delegates.visible_to(readers["forum-wide token"])
 
-    assert registry._kept_queryset.cache_info().misses == 1
+    assert registry._kept_queryset.cache_info().misses == 2  # Korea's tokens, the forum-wide one
     assert registry._kept_queryset.cache_info().hits == 2
+
+
+@pytest.mark.postgres_only
+def test_kept_object_queries_keep_each_reader_to_its_own_rights(readers, korea, japan, system_actor):
+    projects = registry.for_resource("projects")
+    japan_token, _ = partner_token_create(actor=system_actor, name="japan", member=japan)
+    named = JointProjectFactory(confidentiality=Confidentiality.RESTRICTED, restricted_to=[korea])
+    columns = ("pk", "title")
+
+    for _ in range(2):  # built, then kept
+        assert projects.visible_rows(readers["member-bound token"], columns, [named.pk]) == [
+            {"pk": named.pk, "title": named.title}
+        ]
+        assert projects.visible_rows(actor_for_token(japan_token), columns, [named.pk]) == []
 
 
 def test_the_day_is_part_of_the_key(readers):
