@@ -65,13 +65,15 @@ def plan_key(serializer, queryset: QuerySet, prefetches: dict, blanked) -> tuple
 def _annotation_shape(queryset: QuerySet) -> frozenset:
     """Annotation names with their output types (a plan's converters depend on them)."""
     return frozenset(
-        (name, _output_type(expression)) for name, expression in queryset.query.annotations.items()
+        (name, type(output_field(expression))) for name, expression in queryset.query.annotations.items()
     )
 
 
-def _output_type(expression) -> type | None:
+def output_field(expression):
+    """The model field an annotation reads as, or None for an expression with no single
+    output type (its values are then converted as DRF converts them)."""
     try:
-        return type(expression.output_field)
+        return expression.output_field
     except FieldError:
         return None
 

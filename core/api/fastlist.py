@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, FieldError
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 from rest_framework import ISO_8601, relations, serializers
@@ -234,7 +234,7 @@ def _plan(serializer, model, queryset: QuerySet | None) -> Plan:
             entries.append(_Column(fld.field_name, key, None))
         elif len(attrs) == 1 and attrs[0] in annotations:
             keys.append(attrs[0])
-            column = _annotation_field(queryset, attrs[0])
+            column = fastcache.output_field(queryset.query.annotations[attrs[0]])
             entries.append(_Column(fld.field_name, attrs[0], _converter(fld, column)))
             cacheable = cacheable and fastcache.context_free(fld)
         elif len(attrs) == 1 and _is_property(model, attrs[0]):
@@ -292,13 +292,6 @@ def _gives_back_its_value(fld, column: models.Field) -> bool:
     if method is drf_fields.BooleanField.to_representation:
         return isinstance(column, models.BooleanField)
     return False
-
-
-def _annotation_field(queryset: QuerySet, name: str) -> models.Field | None:
-    try:
-        return queryset.query.annotations[name].output_field
-    except FieldError:  # an expression with no single output type: convert as DRF does
-        return None
 
 
 def _datetime_converter(fld):
